@@ -1,0 +1,47 @@
+# One-command set-up: every target below creates .venv and installs what it needs on first use.
+#   make handouts   build every handout PDF into handouts/ (the main job)
+#   make test       run every test
+#   make lab        open JupyterLab at the start page that links every lesson
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: handouts handouts-a4 test check lab bench install clean help
+
+help:
+	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
+	@echo "make handouts-a4  the same on A4 paper (files end in -a4.pdf)"
+	@echo "make test       run every test (content, exercises, saved work, notebooks, PDFs)"
+	@echo "make check      validate the lesson content only"
+	@echo "make lab        open JupyterLab at notebooks/index.ipynb"
+	@echo "make bench      compare handout build speed with nbconvert's PDF routes"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+handouts: $(STAMP)
+	$(BIN)/civicnb build --check
+
+handouts-a4: $(STAMP)
+	$(BIN)/civicnb build --check --paper a4
+
+check: $(STAMP)
+	$(BIN)/civicnb check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/index.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_handouts.py
+
+clean:
+	rm -rf build handouts/*.pdf handouts/.build-cache.json .pytest_cache test-artifacts

@@ -1,0 +1,102 @@
+"""Build every handout: incremental (an unchanged lesson is not rebuilt) and reproducible.
+
+The fast path (deciding that nothing changed) reads and hashes files only: it imports no nbformat,
+jsonschema, ipywidgets or typst, so ``civicnb build`` with nothing to do returns in well under a second.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+PKG = Path(__file__).parent
+CACHE_NAME = ".build-cache.json"
+
+
+def _code_files() -> list[Path]:
+    """The package files whose change can change a handout."""
+    files = [p for p in sorted(PKG.rglob("*.py")) if "__pycache__" not in p.parts]
+    return files + [PKG / "handout" / "templates" / "civicnb.typ"]
+
+
+def input_hash(project, lesson_name: str, edition: str, paper: str) -> str:
+    h = hashlib.sha256()
+    root = project.root
+    lesson_dir = project.lessons_dir / lesson_name
+    inputs = sorted(p for p in lesson_dir.rglob("*") if p.is_file())
+    inputs += [root / "notebooks" / f"{lesson_name}.ipynb", project.lessons_dir / "sources.yml",
+               project.lessons_dir / "unit.yml"]
+    h.update(f"{edition}|{paper}".encode())
+    for p in inputs + _code_files():
+        h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode())
+        h.update(p.read_bytes() if p.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def output_name(lesson_name: str, edition: str, paper: str) -> str:
+    return f"{lesson_name}-{edition}{'' if paper == 'letter' else '-' + paper}.pdf"
+
+
+def plan(project, out_dir: Path, lessons=None, editions=("student", "teacher"), papers=("letter",),
+         force=False):
+    """Yield (lesson, edition, paper, pdf_path, hash, up_to_date)."""
+    cache_path = out_dir / CACHE_NAME
+    try:
+        cache = json.loads(cache_path.read_text())
+    except (OSError, ValueError):
+        cache = {}
+    for name in lessons or project.lesson_names:
+        for paper in papers:
+            for edition in editions:
+                pdf = out_dir / output_name(name, edition, paper)
+                digest = input_hash(project, name, edition, paper)
+                fresh = (not force and pdf.exists() and cache.get(pdf.name, {}).get("inputs") == digest
+                         and cache[pdf.name].get("pdf") == _file_hash(pdf))
+                yield name, edition, paper, pdf, digest, fresh
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, build_root: Path) -> None:
+    from .handout.compile import compile_pdf
+    from .handout.render import render
+
+    lesson = project.lesson(lesson_name)
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    r = render(project, lesson, nb, edition, paper)
+    data = compile_pdf(build_root / f"{lesson_name}-{edition}-{paper}", r.source, r.assets)
+    tmp = pdf.with_suffix(".pdf.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(pdf)
+
+
+def build(project, out_dir: Path | None = None, lessons=None, editions=("student", "teacher"),
+          papers=("letter",), force=False, quiet=False, build_root: Path | None = None) -> list[Path]:
+    out_dir = Path(out_dir or project.root / "handouts")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build_root = Path(build_root or project.root / "build" / "typst")
+    cache_path = out_dir / CACHE_NAME
+    try:
+        cache = json.loads(cache_path.read_text())
+    except (OSError, ValueError):
+        cache = {}
+    jobs = list(plan(project, out_dir, lessons, editions, papers, force))
+    todo = [j for j in jobs if not j[5]]
+    say = (lambda *a: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    if not todo:
+        say(f"All {len(jobs)} handouts are up to date in {out_dir}.")
+        return [j[3] for j in jobs]
+    say(f"Building {len(todo)} of {len(jobs)} handouts ({len(jobs) - len(todo)} up to date)…")
+    for i, (name, edition, paper, pdf, digest, _) in enumerate(todo, 1):
+        t0 = time.perf_counter()
+        build_one(project, name, edition, paper, pdf, build_root)
+        cache[pdf.name] = {"inputs": digest, "pdf": _file_hash(pdf)}
+        tmp = cache_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(cache, indent=1, sort_keys=True))
+        tmp.replace(cache_path)
+        say(f"  [{i}/{len(todo)}] {pdf.name}  {time.perf_counter() - t0:.2f} s")
+    return [j[3] for j in jobs]

@@ -1,0 +1,298 @@
+"""``civicnb check``: validate every lesson file against its schema, then check the references.
+
+Each problem names the file, the line and what to change. Schemas live in ``schemas/*.json`` and are
+compiled with fastjsonschema, which does not pull in jsonschema (and its slow ``rfc3987-syntax``
+import). Each part (a lesson file, each exercise, each source) is validated on its own, so one run
+reports every broken part, not only the first.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import fastjsonschema
+
+from .model import SPECIAL_ITEMS, Project
+from .yamlload import ContentError, LDict, LList
+
+SCHEMAS = Path(__file__).parent / "schemas"
+CITE_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@lru_cache(maxsize=None)
+def _schema(name: str):
+    return json.loads((SCHEMAS / f"{name}.json").read_text())
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str, kind: str | None = None):
+    schema = _schema(name)
+    if kind is not None:
+        schema = schema[kind]
+    return fastjsonschema.compile(schema)
+
+
+def _locate(data, path: list) -> tuple[str, int]:
+    """Follow a fastjsonschema path (['data', 'steps', 2, ...]) to the deepest line we know."""
+    node, file, line = data, getattr(data, "file", ""), getattr(data, "line", 1)
+    for step in path[1:]:
+        if isinstance(node, (LDict, LList)):
+            line = node.line_of(step)
+            file = node.file or file
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, (LDict, LList)):
+            line = node.line or line
+    return file, line
+
+
+def _friendly(e: fastjsonschema.JsonSchemaValueException, schema: dict) -> str:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.path[1:]).lstrip(".")
+    msg = e.message
+    rule = e.rule
+    if rule == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", msg)
+        allowed = sorted((e.definition or {}).get("properties", {}))
+        return (f"{where or 'top level'}: unknown field {', '.join(repr(x) for x in extra)}; "
+                f"check the spelling (allowed: {', '.join(allowed)})")
+    if rule == "required":
+        missing = re.findall(r"'([^']+)'", msg.split("must contain", 1)[-1])
+        return f"{where or 'top level'}: missing {', '.join(repr(m) for m in missing)}; add it"
+    if rule == "pattern" and "as_of" in where or where.endswith("date") or where.endswith("accessed"):
+        return f"{where}: must be a date written YYYY-MM-DD (got {e.value!r})"
+    if rule == "pattern" and where.endswith("id"):
+        return f"{where}: ids use lowercase letters, digits and hyphens (got {e.value!r})"
+    if rule == "enum":
+        return f"{where}: {e.value!r} is not one of {', '.join(map(str, e.definition.get('enum', [])))}"
+    if rule == "minItems":
+        return f"{where}: needs at least {e.definition.get('minItems')} item(s)"
+    return msg.replace("data.", "").replace("data ", "top level ")
+
+
+def _validate(data, schema_name: str, kind: str | None, problems: list, fallback: tuple[str, int]):
+    try:
+        _validator(schema_name, kind)(data)
+    except fastjsonschema.JsonSchemaValueException as e:
+        file, line = _locate(data, e.path)
+        schema = _schema(schema_name) if kind is None else _schema(schema_name)[kind]
+        problems.append(Problem(file or fallback[0], line or fallback[1], _friendly(e, schema)))
+        return False
+    return True
+
+
+def _as_text(*values) -> str:
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, dict):
+            out.append(_as_text(*v.values()))
+        elif isinstance(v, list):
+            out.append(_as_text(*v))
+    return " ".join(out)
+
+
+class Checker:
+    def __init__(self, project: Project):
+        self.project = project
+        self.problems: list[Problem] = []
+
+    def add(self, file, line, message):
+        self.problems.append(Problem(file, line, message))
+
+    def load(self, loader, file):
+        try:
+            return loader()
+        except ContentError as e:
+            self.add(e.file, e.line, e.message)
+        except FileNotFoundError:
+            self.add(file, 1, "file is missing; create it (see docs/content-format.md)")
+        return None
+
+    # -- sources ---------------------------------------------------------------------------------
+    def check_sources(self):
+        p = self.project
+        if self.load(lambda: p.source_list, "lessons/sources.yml") is None:
+            return
+        data = {"sources": p.source_list}
+        seen = Counter()
+        for i, s in enumerate(p.source_list):
+            if not isinstance(s, dict):
+                self.add("lessons/sources.yml", p.source_list.line_of(i), "each source must be a mapping")
+                continue
+            _validate({"sources": [s]}, "sources", None, self.problems, ("lessons/sources.yml", s.line))
+            seen[s.get("id")] += 1
+            if seen[s.get("id")] == 2:
+                self.add("lessons/sources.yml", s.line_of("id"),
+                         f"duplicate source id {s.get('id')!r}; give each source its own id")
+            acc, date = s.get("accessed"), s.get("date")
+            if isinstance(acc, str) and isinstance(date, str) and date != "undated" and date > acc:
+                self.add("lessons/sources.yml", s.line_of("date"),
+                         f"published {date} but accessed {acc}; a source cannot be read before it exists")
+        del data
+
+    def known_source(self, sid) -> bool:
+        return sid in self.project.sources
+
+    def cite(self, file, line, ids, where):
+        for sid in ids or []:
+            if not self.known_source(sid):
+                self.add(file, line, f"{where}: unknown source id {sid!r}; add it to lessons/sources.yml "
+                                     "or fix the spelling")
+
+    # -- unit ------------------------------------------------------------------------------------
+    def check_unit(self):
+        unit = self.load(lambda: self.project.unit, "lessons/unit.yml")
+        if unit is None:
+            return False
+        ok = _validate(unit, "unit", None, self.problems, ("lessons/unit.yml", 1))
+        for i, name in enumerate(unit.get("lessons") or []):
+            if not (self.project.lessons_dir / str(name) / "lesson.yml").is_file():
+                self.add("lessons/unit.yml", unit["lessons"].line_of(i),
+                         f"lesson folder lessons/{name}/ has no lesson.yml")
+                ok = False
+        return ok
+
+    # -- lessons ---------------------------------------------------------------------------------
+    def check_lesson(self, lesson):
+        lf = lesson.rel("lesson.yml")
+        meta = self.load(lambda: lesson.meta, lf)
+        if meta is None:
+            return
+        if not isinstance(meta, dict):
+            self.add(lf, 1, "lesson.yml must be a mapping of fields")
+            return
+        _validate(meta, "lesson", None, self.problems, (lf, 1))
+        prefix = lesson.name.split("-", 1)[0]
+        if str(meta.get("id")) != prefix:
+            self.add(lf, meta.line_of("id"), f"id {meta.get('id')!r} does not match the folder prefix {prefix!r}")
+        steps = meta.get("steps") or []
+        total = sum(s.get("minutes", 0) for s in steps if isinstance(s, dict) and isinstance(s.get("minutes"), int))
+        if isinstance(meta.get("minutes"), int) and steps and total != meta["minutes"]:
+            self.add(lf, meta.line_of("minutes"),
+                     f"minutes is {meta['minutes']} but the steps add up to {total}; make them agree")
+        as_of = meta.get("as_of") if isinstance(meta.get("as_of"), str) else None
+
+        ids = Counter()
+        def check_item_sources(d, where, need_as_of):
+            line = d.line_of("sources") if isinstance(d, LDict) else meta.line
+            self.cite(lf if d is meta or getattr(d, "file", lf) == lf else d.file, line, d.get("sources"), where)
+            if need_as_of and d.get("sources") and not d.get("as_of"):
+                self.add(getattr(d, "file", lf), d.line if isinstance(d, LDict) else 1,
+                         f"{where}: a fact needs an 'as_of' date (YYYY-MM-DD): when was this last checked?")
+            item_as_of = d.get("as_of")
+            if as_of and isinstance(item_as_of, str) and item_as_of > as_of:
+                self.add(getattr(d, "file", lf), d.line_of("as_of"),
+                         f"{where}: as_of {item_as_of} is newer than the lesson's as_of {as_of}; "
+                         "raise the lesson's as_of")
+
+        for key in ("blocks", "facts"):
+            for b in meta.get(key) or []:
+                if not isinstance(b, dict):
+                    continue
+                ids[b.get("id")] += 1
+                if ids[b.get("id")] == 2:
+                    self.add(lf, b.line_of("id"), f"duplicate id {b.get('id')!r} in this lesson")
+                check_item_sources(b, f"{key[:-1]} {b.get('id')!r}", need_as_of=(key == "facts"))
+                if key == "facts" and not b.get("as_of"):
+                    pass  # already reported by the schema (required)
+        for v in meta.get("vocabulary") or []:
+            if isinstance(v, dict):
+                check_item_sources(v, f"vocabulary {v.get('term')!r}", need_as_of=False)
+        if isinstance(meta.get("content_note"), dict):
+            check_item_sources(meta["content_note"], "content_note", need_as_of=True)
+
+        ef = lesson.rel("exercises.yml")
+        if (lesson.dir / "exercises.yml").exists():
+            exs = self.load(lambda: lesson.exercise_list, ef)
+            for i, ex in enumerate(exs or []):
+                self.check_exercise(lesson, ex, ids, check_item_sources, ef)
+        for sid in sorted(set(CITE_RE.findall(lesson.teacher_md))):
+            if not self.known_source(sid):
+                line = next(n for n, t in enumerate(lesson.teacher_md.splitlines(), 1) if f"[@{sid}]" in t)
+                self.add(lesson.rel("teacher.md"), line, f"unknown source id {sid!r} in citation [@{sid}]")
+        self.check_notebook(lesson)
+
+    def check_exercise(self, lesson, ex, ids, check_item_sources, ef):
+        from ..exercises import KINDS  # light: registry of kind names and their checks
+
+        if not isinstance(ex, dict):
+            self.add(ef, 1, "each exercise must be a mapping")
+            return
+        kind = ex.get("kind")
+        where = f"exercise {ex.get('id')!r}"
+        if kind not in KINDS:
+            self.add(ef, ex.line_of("kind"),
+                     f"{where}: unknown exercise kind {kind!r}; use one of: {', '.join(sorted(KINDS))}")
+            return
+        if "key" not in ex and kind not in ("sort",):
+            self.add(ef, ex.line, f"{where}: missing 'key' (the answer key for the teacher edition); add it")
+            return
+        _validate(ex, "exercise_kinds", kind, self.problems, (ef, ex.line))
+        ids[ex.get("id")] += 1
+        if ids[ex.get("id")] == 2:
+            self.add(ef, ex.line_of("id"), f"duplicate id {ex.get('id')!r} in this lesson")
+        check_item_sources(ex, where, need_as_of=False)
+        for msg, line in KINDS[kind].check(ex):
+            self.add(ef, line, f"{where}: {msg}")
+        for part in ("items", "events"):
+            for it in ex.get(part) or []:
+                if isinstance(it, dict) and it.get("sources"):
+                    self.cite(ef, it.line_of("sources"), it["sources"], f"{where} {part[:-1]} {it.get('id')!r}")
+
+    def check_notebook(self, lesson):
+        """Every exercise shown in the notebook exists; every exercise is shown somewhere."""
+        path = lesson.notebook_path
+        rel = f"notebooks/{path.name}"
+        if not path.exists():
+            self.add(rel, 1, f"no notebook for lesson {lesson.name}; create {rel}")
+            return
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as e:
+            self.add(rel, 1, f"not valid notebook JSON ({e})")
+            return
+        shown = set()
+        for i, cell in enumerate(nb.get("cells", []), 1):
+            meta = (cell.get("metadata") or {}).get("civicnb") or {}
+            show = meta.get("show")
+            src = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else cell.get("source", "")
+            calls = re.findall(r"""\.show\(\s*["']([^"']+)["']""", src)
+            if calls and show != calls[0]:
+                self.add(rel, i, f"cell {i} calls show({calls[0]!r}) but its metadata says "
+                                 f"civicnb.show = {show!r}; set the cell metadata to match")
+            if show:
+                shown.add(show)
+                if show not in SPECIAL_ITEMS and show not in lesson.exercises and show not in lesson.blocks:
+                    self.add(rel, i, f"cell {i} shows {show!r}, which lesson {lesson.name} does not define")
+        for ex_id, ex in lesson.exercises.items():
+            if ex_id not in shown:
+                self.add(lesson.rel("exercises.yml"), ex.line,
+                         f"exercise {ex_id!r} is not shown in {rel}; add a cell L.show({ex_id!r})")
+
+    def run(self) -> list[Problem]:
+        self.check_sources()
+        if self.check_unit():
+            for lesson in self.project.lessons():
+                self.check_lesson(lesson)
+        return sorted(set(self.problems))
+
+
+def check_project(project: Project) -> list[Problem]:
+    return Checker(project).run()

@@ -1,0 +1,165 @@
+"""The content model: the unit, its lessons, their exercises and the source registry.
+
+Only safe YAML is read (see :mod:`civicnb.content.yamlload`). Nothing here imports nbformat,
+jsonschema or widgets, so loading a lesson is cheap.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .yamlload import LDict, load_yaml
+
+SPECIAL_ITEMS = ("header", "essential-question", "i-can", "vocabulary", "content-note", "save-panel",
+                 "sources")
+
+
+def find_root(start: str | Path | None = None) -> Path:
+    """Find the project folder: the one holding ``lessons/unit.yml``.
+
+    Order: ``$CIVICNB_ROOT``; then ``start`` (default: the working directory) and its parents.
+    """
+    env = os.environ.get("CIVICNB_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "lessons" / "unit.yml").is_file():
+            return folder
+    raise FileNotFoundError(
+        f"No lessons/unit.yml in {here} or any folder above it. Run from the lesson package "
+        "folder, or set CIVICNB_ROOT to it.")
+
+
+@dataclass
+class Lesson:
+    project: "Project"
+    name: str  # folder name, e.g. "00-before-we-begin"
+
+    @property
+    def dir(self) -> Path:
+        return self.project.lessons_dir / self.name
+
+    def rel(self, filename: str) -> str:
+        return f"lessons/{self.name}/{filename}"
+
+    @cached_property
+    def meta(self) -> LDict:
+        return load_yaml(self.dir / "lesson.yml", self.rel("lesson.yml"))
+
+    @cached_property
+    def exercise_list(self) -> list:
+        path = self.dir / "exercises.yml"
+        if not path.exists():
+            return []
+        data = load_yaml(path, self.rel("exercises.yml")) or {}
+        return list(data.get("exercises") or []) if isinstance(data, dict) else []
+
+    @cached_property
+    def exercises(self) -> dict:
+        return {e.get("id"): e for e in self.exercise_list if isinstance(e, dict)}
+
+    @cached_property
+    def teacher_md(self) -> str:
+        path = self.dir / "teacher.md"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    @property
+    def id(self) -> str:
+        return str(self.meta["id"])
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    @cached_property
+    def blocks(self) -> dict:
+        out = {}
+        for key in ("blocks", "facts"):
+            for b in self.meta.get(key) or []:
+                if isinstance(b, dict):
+                    out[b.get("id")] = b
+        return out
+
+    def item(self, item_id: str):
+        """Return ``(kind, data)`` for any id a notebook cell may show."""
+        if item_id in SPECIAL_ITEMS:
+            return item_id, self.meta
+        if item_id in self.exercises:
+            return "exercise", self.exercises[item_id]
+        if item_id in self.blocks:
+            return "block", self.blocks[item_id]
+        raise KeyError(f"lesson {self.name} has no item {item_id!r}")
+
+    def cited_source_ids(self) -> list[str]:
+        """Every source id the lesson's data cites, in order of first appearance."""
+        seen: dict[str, None] = {}
+
+        def walk(node):
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if k == "sources" and isinstance(v, list):
+                        seen.update((str(x), None) for x in v)
+                    else:
+                        walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(self.meta)
+        walk(self.exercise_list)
+        return list(seen)
+
+    @property
+    def notebook_path(self) -> Path:
+        return self.project.root / "notebooks" / f"{self.name}.ipynb"
+
+    def input_files(self) -> list[Path]:
+        """Every content file this lesson's handouts depend on."""
+        return sorted(p for p in self.dir.rglob("*") if p.is_file())
+
+
+@dataclass
+class Project:
+    root: Path
+    _lessons: dict = field(default_factory=dict)
+
+    @classmethod
+    def find(cls, start=None) -> "Project":
+        return cls(find_root(start))
+
+    @property
+    def lessons_dir(self) -> Path:
+        return self.root / "lessons"
+
+    @cached_property
+    def unit(self) -> LDict:
+        return load_yaml(self.lessons_dir / "unit.yml", "lessons/unit.yml")
+
+    @cached_property
+    def source_list(self) -> list:
+        data = load_yaml(self.lessons_dir / "sources.yml", "lessons/sources.yml") or {}
+        return list(data.get("sources") or []) if isinstance(data, dict) else []
+
+    @cached_property
+    def sources(self) -> dict:
+        return {s.get("id"): s for s in self.source_list if isinstance(s, dict)}
+
+    @property
+    def lesson_names(self) -> list[str]:
+        return list(self.unit.get("lessons") or [])
+
+    def lesson(self, name: str) -> Lesson:
+        if name not in self._lessons:
+            # accept "00" or the full folder name
+            matches = [n for n in self.lesson_names if n == name or n.split("-", 1)[0] == name]
+            if not matches:
+                raise KeyError(f"No lesson {name!r}; lessons are: {', '.join(self.lesson_names)}")
+            full = matches[0]
+            self._lessons[name] = self._lessons.get(full) or Lesson(self, full)
+        return self._lessons[name]
+
+    def lessons(self) -> list[Lesson]:
+        return [self.lesson(n) for n in self.lesson_names]

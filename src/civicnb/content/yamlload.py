@@ -1,0 +1,126 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Content is loaded with PyYAML's *safe* loader only: no tags that build Python objects, so loading a
+lesson never runs code. Mappings and sequences come back as :class:`LDict` and :class:`LList`, plain
+``dict``/``list`` subclasses that also record the line of each key or item, so that error messages can
+say ``lessons/00-x/exercises.yml:14``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import yaml
+
+try:  # the C loader is much faster where PyYAML was built with libyaml
+    _Base = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover
+    _Base = yaml.SafeLoader
+
+
+class LDict(dict):
+    """A dict that knows its file, its own line and the line of each key (1-based)."""
+
+    file: str = ""
+    line: int = 0
+    lines: dict
+
+    def line_of(self, key) -> int:
+        return self.lines.get(key, self.line)
+
+
+class LList(list):
+    file: str = ""
+    line: int = 0
+    lines: list
+
+    def line_of(self, index: int) -> int:
+        try:
+            return self.lines[index]
+        except (IndexError, TypeError):
+            return self.line
+
+
+class _Loader(_Base):
+    pass
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    d = LDict()
+    d.file = loader._civicnb_file
+    d.line = node.start_mark.line + 1
+    d.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "mapping keys must be plain words", key_node.start_mark)
+        if key in d:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.lines[key] = key_node.start_mark.line + 1
+    return d
+
+
+def _construct_sequence(loader, node):
+    items = LList(loader.construct_object(child, deep=True) for child in node.value)
+    items.file = loader._civicnb_file
+    items.line = node.start_mark.line + 1
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+def _construct_timestamp(loader, node):
+    # Keep dates as ISO strings: they print as written and compare as strings.
+    value = loader.construct_scalar(node)
+    return str(value)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+class ContentError(Exception):
+    """A problem in lesson content, located at ``file:line``."""
+
+    def __init__(self, file: str, line: int, message: str):
+        super().__init__(f"{file}:{line}: {message}")
+        self.file, self.line, self.message = file, line, message
+
+
+def load_yaml(path: str | Path, display: str | None = None):
+    """Load one YAML file safely, with line information.
+
+    ``display`` is the path used in messages (normally relative to the project).
+    """
+    path = Path(path)
+    name = display or str(path)
+    text = path.read_text(encoding="utf-8")
+    loader = _Loader(text)
+    loader._civicnb_file = name
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        raise ContentError(name, line, f"YAML syntax: {e.problem or e.context}. "
+                                       "Check indentation and quoting on this line.") from None
+    except yaml.YAMLError as e:  # pragma: no cover - other YAML errors
+        raise ContentError(name, 1, f"YAML: {e}") from None
+    finally:
+        loader.dispose()
+
+
+def iso_date(value) -> str | None:
+    """Return the value as ``YYYY-MM-DD`` if it is a valid date, else None."""
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value[:10]).isoformat() if len(value) == 10 else None
+        except ValueError:
+            return None
+    return None

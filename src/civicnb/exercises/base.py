@@ -1,0 +1,126 @@
+"""The exercise kind: one definition, three views.
+
+Each kind turns one exercise definition (a mapping from ``exercises.yml``) into:
+
+1. ``widget(ex, answer, save)``: the ipywidgets control a student uses. ``answer`` is the saved answer
+   (or None); ``save(answer)`` stores a new one. Self-check kinds also show feedback that explains why.
+2. ``paper(ex)``: Typst markup for the student handout (tick boxes, sized answer lines, tables).
+3. ``key(ex)``: Typst markup for the teacher edition (answer, why, exemplars, what else to accept).
+
+plus ``filled(ex, answer)`` for a student's completed worksheet, ``grade(ex, answer)`` for self-check
+kinds, and ``check(ex)`` for content errors a schema cannot express.
+
+ipywidgets is imported only inside ``widget``, so the handout builder never loads it.
+"""
+from __future__ import annotations
+
+import html
+from typing import Callable, Iterable
+
+from ..handout import typ
+
+SELF_CHECK = "self-check"
+WRITTEN = "written"
+POLL = "poll"
+
+
+class Kind:
+    name = ""
+    mode = SELF_CHECK
+    label = ""  # shown to students, e.g. "Choose one"
+
+    # -- content checks --------------------------------------------------------------------------
+    def check(self, ex) -> Iterable[tuple[str, int]]:
+        return ()
+
+    # -- student widget --------------------------------------------------------------------------
+    def widget(self, ex, answer, save: Callable[[dict], None]):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- print views -----------------------------------------------------------------------------
+    def paper(self, ex) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def key(self, ex) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def filled(self, ex, answer) -> str:
+        """A student's answer, for the completed-worksheet PDF. Default: the paper view."""
+        return self.paper(ex)
+
+    # -- self-check ------------------------------------------------------------------------------
+    def grade(self, ex, answer) -> tuple[str, str] | None:
+        """``(status, feedback)`` with status in {"correct", "partly", "incorrect", "incomplete"}."""
+        return None
+
+    def is_answered(self, answer) -> bool:
+        return bool(answer)
+
+
+# -- helpers shared by the kinds -----------------------------------------------------------------
+
+def h(value) -> str:
+    """HTML-escape content text for a widget label."""
+    return html.escape(str(value or ""), quote=True)
+
+
+def md_html(value) -> str:
+    """Light Markdown (**bold**, *italic*) to HTML, escaping everything else."""
+    import re
+
+    s = h(value)
+    s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
+    s = re.sub(r"\*([^*\s][^*]*?)\*", r"<em>\1</em>", s)
+    return s
+
+
+STATUS_WORDS = {
+    "correct": "Correct.",
+    "partly": "Partly right.",
+    "incorrect": "Not quite.",
+    "incomplete": "Not finished yet.",
+}
+
+
+def feedback_html(status: str, message: str) -> str:
+    word = STATUS_WORDS.get(status, "")
+    symbol = {"correct": "✔", "partly": "◐", "incorrect": "✘", "incomplete": "…"}.get(status, "")
+    return (f'<div class="civicnb-feedback civicnb-{status}" role="status" aria-live="polite">'
+            f"<strong>{symbol} {word}</strong> {md_html(message)}</div>")
+
+
+def prompt_html(ex, number_label: str = "") -> str:
+    title = ex.get("title")
+    head = f"<strong>{h(number_label)}{h(title) if title else ''}</strong><br>" if (title or number_label) else ""
+    return f'<div class="civicnb-prompt">{head}{md_html(ex.get("prompt"))}</div>'
+
+
+def letters(n: int) -> list[str]:
+    return [chr(ord("A") + i) for i in range(n)]
+
+
+def key_block(*parts: str) -> str:
+    body = "\n\n".join(p for p in parts if p)
+    return typ.call("keybox", typ.content(body))
+
+
+def labelled(label: str, value_markup: str) -> str:
+    return f"#strong[{typ.text(label)}] {value_markup}"
+
+
+def teacher_note(ex) -> str:
+    note = ex.get("teacher_note")
+    return labelled("Facilitation note:", typ.inline(note)) if note else ""
+
+
+CITE_MARK = "\x01"
+
+
+def cite_mark(ids) -> str:
+    """A placeholder for citation numbers; the handout renderer numbers sources per handout.
+
+    Control characters never survive :func:`typ.string`, so text cannot forge a placeholder.
+    """
+    ids = [i for i in (ids or []) if i]
+    return f"{CITE_MARK}cite:{','.join(ids)}{CITE_MARK}" if ids else ""
+

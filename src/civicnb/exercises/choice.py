@@ -1,0 +1,169 @@
+"""Single choice and multiple select."""
+from __future__ import annotations
+
+from ..handout import typ
+from .base import (Kind, feedback_html, h, key_block, labelled, letters, prompt_html, teacher_note)
+
+
+def _option_ids(ex):
+    return [o.get("id") for o in ex.get("options") or [] if isinstance(o, dict)]
+
+
+def _choice_markup(ex, marked=(), square=False) -> str:
+    rows = []
+    for letter, opt in zip(letters(len(ex["options"])), ex["options"]):
+        rows.append(typ.call("option", typ.string(letter), typ.content(typ.inline(opt["text"])),
+                             marked="true" if opt["id"] in marked else "false",
+                             square="true" if square else "false"))
+    return "\n".join(rows)
+
+
+class SingleChoice(Kind):
+    name = "single_choice"
+    label = "Choose one answer."
+
+    def check(self, ex):
+        ids = _option_ids(ex)
+        if len(set(ids)) != len(ids):
+            yield "two options share an id; give each option its own id", ex.line_of("options")
+        key = ex.get("key") or {}
+        if isinstance(key, dict) and key.get("answer") not in ids:
+            yield (f"key.answer {key.get('answer')!r} is not one of the option ids ({', '.join(map(str, ids))})",
+                   key.line_of("answer") if hasattr(key, "line_of") else ex.line)
+
+    def grade(self, ex, answer):
+        choice = (answer or {}).get("choice")
+        if not choice:
+            return None
+        opt = next((o for o in ex["options"] if o["id"] == choice), None)
+        if opt is None:
+            return None
+        status = "correct" if choice == ex["key"]["answer"] else "incorrect"
+        return status, opt["feedback"]
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        labels = [(f"{l}. {o['text']}", o["id"]) for l, o in zip(letters(len(ex["options"])), ex["options"])]
+        radio = W.RadioButtons(options=labels, value=(answer or {}).get("choice"),
+                               description="Your answer", layout=W.Layout(width="auto"),
+                               style={"description_width": "initial"})
+        fb = W.HTML()
+
+        def show(a):
+            g = self.grade(ex, a)
+            fb.value = feedback_html(*g) if g else ""
+
+        def changed(change):
+            a = {"choice": change["new"]}
+            save(a)
+            show(a)
+
+        radio.observe(changed, names="value")
+        show(answer)
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), radio, fb])
+        box.controls = {"choice": radio}
+        box.feedback = fb
+        return box
+
+    def paper(self, ex):
+        return "\n".join([typ.text(self.label), _choice_markup(ex)])
+
+    def filled(self, ex, answer):
+        return "\n".join([_choice_markup(ex, marked=[(answer or {}).get("choice")])])
+
+    def key(self, ex):
+        ids = _option_ids(ex)
+        letter = letters(len(ids))[ids.index(ex["key"]["answer"])]
+        opt = ex["options"][ids.index(ex["key"]["answer"])]
+        wrong = "\n".join(
+            f"- {typ.text(l + ': ')}{typ.inline(o['feedback'])}"
+            for l, o in zip(letters(len(ids)), ex["options"]) if o["id"] != opt["id"])
+        return "\n".join([_choice_markup(ex, marked=[opt["id"]]), key_block(
+            labelled("Answer:", typ.text(f"{letter}. ") + typ.inline(opt["text"])),
+            labelled("Why:", typ.inline(ex["key"]["why"])),
+            labelled("Feedback students see for the other options:", "") + "\n" + wrong,
+            teacher_note(ex))])
+
+
+class MultiSelect(Kind):
+    name = "multi_select"
+    label = "Tick every answer that applies."
+
+    def check(self, ex):
+        ids = _option_ids(ex)
+        if len(set(ids)) != len(ids):
+            yield "two options share an id; give each option its own id", ex.line_of("options")
+        key = ex.get("key") or {}
+        for a in (key.get("answers") or []) if isinstance(key, dict) else []:
+            if a not in ids:
+                yield (f"key.answers names {a!r}, which is not an option id ({', '.join(map(str, ids))})",
+                       key.line_of("answers"))
+
+    def grade(self, ex, answer):
+        chosen = set((answer or {}).get("choices") or [])
+        if not chosen:
+            return None
+        right = set(ex["key"]["answers"])
+        notes = [f"**{o['text']}**: {o['feedback']}" for o in ex["options"] if o["id"] in chosen ^ right]
+        if chosen == right:
+            return "correct", ex["key"]["why"]
+        hits, misses, extra = len(chosen & right), len(right - chosen), len(chosen - right)
+        summary = f"You found {hits} of {len(right)}"
+        summary += f", and ticked {extra} that do{'es' if extra == 1 else ''} not fit." if extra else "."
+        status = "partly" if hits else "incorrect"
+        detail = " ".join(notes[:3]) if (misses or extra) else ""
+        return status, f"{summary} {detail}".strip()
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        chosen = set((answer or {}).get("choices") or [])
+        boxes = []
+        for l, o in zip(letters(len(ex["options"])), ex["options"]):
+            cb = W.Checkbox(value=o["id"] in chosen, description=f"{l}. {o['text']}", indent=False,
+                            layout=W.Layout(width="auto"))
+            cb.option_id = o["id"]
+            boxes.append(cb)
+        fb = W.HTML()
+        check = W.Button(description="Check my answer", tooltip="Check my answer",
+                         button_style="", icon="check")
+
+        def current():
+            return {"choices": [b.option_id for b in boxes if b.value]}
+
+        def changed(_):
+            save(current())
+            fb.value = ""
+
+        def do_check(_=None):
+            g = self.grade(ex, current())
+            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Tick at least one answer first.")
+
+        for b in boxes:
+            b.observe(changed, names="value")
+        check.on_click(do_check)
+        if chosen:
+            do_check()
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *boxes, check, fb])
+        box.controls = {o["id"]: b for o, b in zip(ex["options"], boxes)}
+        box.check_button, box.feedback = check, fb
+        return box
+
+    def paper(self, ex):
+        return "\n".join([typ.text(self.label), _choice_markup(ex, square=True)])
+
+    def filled(self, ex, answer):
+        return "\n".join([_choice_markup(ex, marked=(answer or {}).get("choices") or [], square=True),
+                          ])
+
+    def key(self, ex):
+        right = ex["key"]["answers"]
+        lines = "\n".join(
+            f"- {typ.text(l + '. ' + ('yes' if o['id'] in right else 'no') + ': ')}{typ.inline(o['feedback'])}"
+            for l, o in zip(letters(len(ex["options"])), ex["options"]))
+        return "\n".join([_choice_markup(ex, marked=right, square=True), key_block(
+            labelled("Answers:", typ.text(", ".join(l for l, o in zip(letters(len(ex["options"])), ex["options"])
+                                                     if o["id"] in right))),
+            labelled("Why:", typ.inline(ex["key"]["why"])), lines, teacher_note(ex))])
+

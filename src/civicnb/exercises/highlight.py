@@ -1,0 +1,110 @@
+"""Highlight words or phrases in a passage."""
+from __future__ import annotations
+
+import re
+
+from ..handout import typ
+from .base import Kind, feedback_html, h, key_block, labelled, prompt_html, teacher_note
+
+
+def tokens(passage: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", passage)]
+
+
+def target_tokens(passage: str, target: str) -> set[int]:
+    start = passage.find(target)
+    if start < 0:
+        return set()
+    end = start + len(target)
+    return {i for i, (a, b, _) in enumerate(tokens(passage)) if a < end and b > start}
+
+
+class Highlight(Kind):
+    name = "highlight"
+    label = "Select the words that answer the question. Select a word again to clear it."
+
+    def check(self, ex):
+        passage = ex.get("passage") or ""
+        for t in ((ex.get("key") or {}).get("targets") or []):
+            if isinstance(t, dict) and t.get("text") and t["text"] not in passage:
+                yield (f"target {t['text']!r} is not found word for word in the passage; copy it exactly",
+                       t.line_of("text"))
+
+    def grade(self, ex, answer):
+        chosen = set((answer or {}).get("selected") or [])
+        if not chosen:
+            return None
+        passage = ex["passage"]
+        targets = ex["key"]["targets"]
+        spans = [target_tokens(passage, t["text"]) for t in targets]
+        found = [t for t, s in zip(targets, spans) if s & chosen]
+        inside = set().union(*spans) if spans else set()
+        extra = chosen - inside
+        words = tokens(passage)
+        if len(found) == len(targets) and not extra:
+            return "correct", f"You found all {len(targets)}. " + ex["key"]["why"]
+        parts = [f"You found {len(found)} of {len(targets)}."]
+        for t in found[:2]:
+            parts.append(f"**{t['text']}**: {t['why']}")
+        if extra:
+            sample = ", ".join(f"“{words[i][2]}”" for i in sorted(extra)[:3] if i < len(words))
+            parts.append(f"Some selected words are plain description, not what we are looking for ({sample}).")
+        return ("partly" if found else "incorrect"), " ".join(parts)
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        chosen = set((answer or {}).get("selected") or [])
+        buttons = []
+        for i, (_, _, word) in enumerate(tokens(ex["passage"])):
+            b = W.ToggleButton(value=i in chosen, description=word, tooltip=f"word {i + 1}: {word}",
+                               layout=W.Layout(width="auto", margin="1px"))
+            b.index = i
+            buttons.append(b)
+        fb = W.HTML()
+        check = W.Button(description="Check my highlights", icon="check")
+
+        def current():
+            return {"selected": [b.index for b in buttons if b.value]}
+
+        def changed(_):
+            save(current())
+            fb.value = ""
+
+        def do_check(_=None):
+            g = self.grade(ex, current())
+            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Select at least one word first.")
+
+        for b in buttons:
+            b.observe(changed, names="value")
+        check.on_click(do_check)
+        if chosen:
+            do_check()
+        words = W.Box(buttons, layout=W.Layout(display="flex", flex_flow="row wrap"))
+        src = f"<div><small>{h(ex.get('passage_source'))}</small></div>" if ex.get("passage_source") else ""
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), words, W.HTML(src), check, fb])
+        box.controls, box.check_button, box.feedback = buttons, check, fb
+        return box
+
+    def _passage(self, ex, marked: set[int]) -> str:
+        out = []
+        for i, (_, _, word) in enumerate(tokens(ex["passage"])):
+            out.append(f"#marked[{typ.text(word)}]" if i in marked else typ.text(word))
+        src = f"\n\n#text(size: 9pt)[{typ.text(ex['passage_source'])}]" if ex.get("passage_source") else ""
+        return typ.call("passage", typ.content(" ".join(out) + src))
+
+    def paper(self, ex):
+        return "\n".join([typ.text("Underline the words that answer the question."), self._passage(ex, set()),
+                          ])
+
+    def filled(self, ex, answer):
+        return "\n".join([typ.text("Words I selected are shown underlined and bold."),
+                          self._passage(ex, set((answer or {}).get("selected") or []))])
+
+    def key(self, ex):
+        marked = set().union(*(target_tokens(ex["passage"], t["text"]) for t in ex["key"]["targets"]))
+        items = "\n".join(f"- #strong[{typ.text(t['text'])}]{typ.text(': ')}{typ.inline(t['why'])}"
+                          for t in ex["key"]["targets"])
+        return "\n".join([self._passage(ex, marked), key_block(
+            labelled("Words to find:", ""), items, labelled("Why:", typ.inline(ex["key"]["why"])),
+            teacher_note(ex))])

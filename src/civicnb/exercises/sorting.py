@@ -1,0 +1,218 @@
+"""Sort items into categories, and put events in time order."""
+from __future__ import annotations
+
+import hashlib
+
+from ..handout import typ
+from .base import (Kind, cite_mark, feedback_html, h, key_block, labelled, md_html, prompt_html,
+                   teacher_note)
+
+CHOOSE = "— choose —"
+
+
+def stable_shuffle(items, salt: str):
+    """The same 'random' order every time (so paper, notebook and key agree), seeded by the id."""
+    return sorted(items, key=lambda it: hashlib.sha256(f"{salt}:{it['id']}".encode()).hexdigest())
+
+
+class Sort(Kind):
+    name = "sort"
+    label = "Sort each item into one category."
+
+    def check(self, ex):
+        cats = [c.get("id") for c in ex.get("categories") or [] if isinstance(c, dict)]
+        for it in ex.get("items") or []:
+            if isinstance(it, dict) and it.get("answer") not in cats:
+                yield (f"item {it.get('id')!r} has answer {it.get('answer')!r}, which is not a category id "
+                       f"({', '.join(map(str, cats))})", it.line_of("answer"))
+        ids = [it.get("id") for it in ex.get("items") or [] if isinstance(it, dict)]
+        if len(set(ids)) != len(ids):
+            yield "two items share an id", ex.line_of("items")
+
+    def _cat_label(self, ex, cid):
+        return next((c["label"] for c in ex["categories"] if c["id"] == cid), "?")
+
+    def grade(self, ex, answer):
+        placed = (answer or {}).get("placements") or {}
+        items = ex["items"]
+        if not any(placed.get(it["id"]) for it in items):
+            return None
+        missing = [it for it in items if not placed.get(it["id"])]
+        wrong = [it for it in items if placed.get(it["id"]) and placed[it["id"]] != it["answer"]]
+        if not wrong and not missing:
+            return "correct", "Every item is in the right category."
+        parts = []
+        if wrong:
+            parts.append(f"{len(items) - len(wrong) - len(missing)} of {len(items)} are right so far.")
+            for it in wrong[:2]:
+                parts.append(f"**{it['text']}** is not *{self._cat_label(ex, placed[it['id']])}*: {it['why']}")
+            if len(wrong) > 2:
+                parts.append(f"({len(wrong) - 2} more to rethink.)")
+        if missing:
+            parts.append(f"{len(missing)} item(s) still to sort.")
+        return ("incomplete" if missing and not wrong else "partly" if len(wrong) < len(items) else "incorrect",
+                " ".join(parts))
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        placed = dict((answer or {}).get("placements") or {})
+        opts = [(CHOOSE, "")] + [(c["label"], c["id"]) for c in ex["categories"]]
+        rows, controls = [], {}
+        for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
+            dd = W.Dropdown(options=opts, value=placed.get(it["id"], ""),
+                            description=f"Item {n}", layout=W.Layout(width="16em"),
+                            style={"description_width": "4em"})
+            dd.item_id = it["id"]
+            controls[it["id"]] = dd
+            rows.append(W.HBox([dd, W.HTML(f"<span style='padding-left:.5em'>{md_html(it['text'])}</span>")]))
+        fb = W.HTML()
+        check = W.Button(description="Check my sorting", icon="check")
+
+        def current():
+            return {"placements": {k: d.value for k, d in controls.items() if d.value}}
+
+        def changed(_):
+            save(current())
+            fb.value = ""
+
+        def do_check(_=None):
+            g = self.grade(ex, current())
+            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Sort at least one item first.")
+
+        for d in controls.values():
+            d.observe(changed, names="value")
+        check.on_click(do_check)
+        if placed:
+            do_check()
+        hints = "".join(f"<li><strong>{h(c['label'])}</strong>{': ' + md_html(c['hint']) if c.get('hint') else ''}</li>"
+                        for c in ex["categories"])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<ul>{hints}</ul>"), *rows, check, fb])
+        box.controls, box.check_button, box.feedback = controls, check, fb
+        return box
+
+    def _table(self, ex, fill=None, show_why=False):
+        cats = ex["categories"]
+        hints = "\n".join(f"- #strong[{typ.text(c['label'])}]" + (f"{typ.text(': ')}{typ.inline(c['hint'])}" if c.get("hint") else "")
+                          for c in cats)
+        header = [typ.string("Item")] + [typ.string(c["label"]) for c in cats]
+        cells = []
+        for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
+            cells.append(typ.content(typ.text(f"{n}. ") + typ.inline(it["text"]) + cite_mark(it.get("sources"))))
+            mark = (fill or {}).get(it["id"])
+            for c in cats:
+                cells.append("[#tick(true)]" if mark == c["id"] else "[#tick(false)]")
+            if show_why:
+                cells.append(typ.content(typ.inline(it["why"])))
+        cols = len(cats) + 1 + (1 if show_why else 0)
+        if show_why:
+            header.append(typ.string("Why"))
+        return hints + "\n\n" + typ.call("sorttable", str(cols), typ.array(header), typ.array(cells),
+                                         why="true" if show_why else "false")
+
+    def paper(self, ex):
+        return "\n".join([typ.text("Tick one category for each item."), self._table(ex)])
+
+    def filled(self, ex, answer):
+        return "\n".join([self._table(ex, (answer or {}).get("placements") or {})])
+
+    def key(self, ex):
+        cells = []
+        for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
+            cells += [typ.content(typ.text(f"{n}. ") + typ.inline(it["text"]) + cite_mark(it.get("sources"))),
+                      typ.content(f"#strong[{typ.text(self._cat_label(ex, it['answer']))}]"),
+                      typ.content(typ.inline(it["why"]))]
+        header = [typ.string("Item"), typ.string("Answer"), typ.string("Why")]
+        table = typ.call("keytable", typ.array(header), typ.array(cells))
+        why = (ex.get("key") or {}).get("why")
+        return "\n".join([self._table(ex), key_block(table, labelled("Big idea:", typ.inline(why)) if why else "",
+                                                     teacher_note(ex))])
+
+
+class Timeline(Kind):
+    name = "timeline"
+    label = "Number the events from earliest (1) to latest."
+
+    def check(self, ex):
+        dates = [e.get("date") for e in ex.get("events") or [] if isinstance(e, dict)]
+        if len(set(dates)) != len(dates):
+            yield ("two events share a date, so the order is ambiguous; merge them or drop one",
+                   ex.line_of("events"))
+
+    def order(self, ex):
+        return [e["id"] for e in sorted(ex["events"], key=lambda e: e["date"])]
+
+    def grade(self, ex, answer):
+        pos = (answer or {}).get("positions") or {}
+        if not pos:
+            return None
+        events = ex["events"]
+        if len([e for e in events if pos.get(e["id"])]) < len(events):
+            return "incomplete", f"{len(events) - len([e for e in events if pos.get(e['id'])])} event(s) still need a number."
+        right = {eid: i for i, eid in enumerate(self.order(ex), 1)}
+        if len(set(pos.values())) < len(events):
+            return "incorrect", "Two events have the same number. Each number is used once."
+        ok = sum(1 for e in events if int(pos[e["id"]]) == right[e["id"]])
+        if ok == len(events):
+            return "correct", "All in order. " + ex["key"]["why"]
+        first_wrong = next(e for e in sorted(events, key=lambda e: e["date"]) if int(pos[e["id"]]) != right[e["id"]])
+        return ("partly" if ok else "incorrect",
+                f"{ok} of {len(events)} are in the right place. Look again at: **{first_wrong['text']}**.")
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        pos = dict((answer or {}).get("positions") or {})
+        n = len(ex["events"])
+        opts = [(CHOOSE, 0)] + [(str(i), i) for i in range(1, n + 1)]
+        rows, controls = [], {}
+        for k, e in enumerate(stable_shuffle(ex["events"], ex["id"]), 1):
+            dd = W.Dropdown(options=opts, value=int(pos.get(e["id"], 0)), description=f"Event {chr(64 + k)}",
+                            layout=W.Layout(width="14em"), style={"description_width": "5em"})
+            controls[e["id"]] = dd
+            rows.append(W.HBox([dd, W.HTML(f"<span style='padding-left:.5em'>{md_html(e['text'])}</span>")]))
+        fb = W.HTML()
+        check = W.Button(description="Check my order", icon="check")
+
+        def current():
+            return {"positions": {k: d.value for k, d in controls.items() if d.value}}
+
+        def changed(_):
+            save(current())
+            fb.value = ""
+
+        def do_check(_=None):
+            g = self.grade(ex, current())
+            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Number at least one event first.")
+
+        for d in controls.values():
+            d.observe(changed, names="value")
+        check.on_click(do_check)
+        if pos:
+            do_check()
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *rows, check, fb])
+        box.controls, box.check_button, box.feedback = controls, check, fb
+        return box
+
+    def _rows(self, ex, numbers=None, dated=False):
+        cells = []
+        for k, e in enumerate(stable_shuffle(ex["events"], ex["id"]), 1):
+            num = (numbers or {}).get(e["id"])
+            cells.append(typ.content(typ.text(str(num)) if num else ""))
+            cells.append(typ.content(typ.text(f"{chr(64 + k)}. ") + typ.inline(e["text"]) + cite_mark(e.get("sources"))))
+            if dated:
+                cells.append(typ.content(typ.text(e["date"])))
+        header = [typ.string("Order"), typ.string("Event")] + ([typ.string("Date")] if dated else [])
+        return typ.call("ordertable", str(len(header)), typ.array(header), typ.array(cells))
+
+    def paper(self, ex):
+        return "\n".join([typ.text(self.label), self._rows(ex)])
+
+    def filled(self, ex, answer):
+        return "\n".join([self._rows(ex, (answer or {}).get("positions"))])
+
+    def key(self, ex):
+        right = {eid: i for i, eid in enumerate(self.order(ex), 1)}
+        return "\n".join([self._rows(ex, right, dated=True),
+                          key_block(labelled("Why:", typ.inline(ex["key"]["why"])), teacher_note(ex)),
+                          ])

@@ -1,0 +1,189 @@
+"""Written answers (short, long, claim–evidence–reasoning) and the agree–disagree poll."""
+from __future__ import annotations
+
+from ..handout import typ
+from .base import (POLL, WRITTEN, Kind, feedback_html, h, key_block, labelled, md_html, prompt_html,
+                   teacher_note)
+
+LEVELS = (("proficient", "Proficient"), ("developing", "Developing"), ("beginning", "Beginning"))
+DEFAULT_SCALE = ["Strongly disagree", "Disagree", "Not sure", "Agree", "Strongly agree"]
+
+
+def _saved_note(text_value: str) -> str:
+    words = len((text_value or "").split())
+    return (f"<small role='status' aria-live='polite'>Saved · {words} word{'s' if words != 1 else ''}</small>"
+            if words else "<small>Your answer saves as you type.</small>")
+
+
+def _exemplars(ex) -> str:
+    ks = ex["key"]
+    parts = [labelled("Exemplars (three levels):", "")]
+    parts += [f"- #strong[{typ.text(label)}:] {typ.inline(ks['exemplars'][lvl])}" for lvl, label in LEVELS]
+    parts.append(labelled("Look for:", ""))
+    parts += [f"- {typ.inline(x)}" for x in ks["look_for"]]
+    if ks.get("accept"):
+        parts.append(labelled("Also accept:", ""))
+        parts += [f"- {typ.inline(x)}" for x in ks["accept"]]
+    return "\n".join(parts)
+
+
+class Written(Kind):
+    name = "short_answer"
+    mode = WRITTEN
+    default_lines = 3
+    label = "Write your answer in full sentences."
+
+    def lines(self, ex) -> int:
+        return int(ex.get("lines") or self.default_lines)
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        rows = max(3, min(14, self.lines(ex) + 1))
+        area = W.Textarea(value=(answer or {}).get("text", ""), placeholder=ex.get("starter") or "Type here…",
+                          description="Your answer", rows=rows, continuous_update=True,
+                          layout=W.Layout(width="95%"), style={"description_width": "initial"})
+        status = W.HTML(_saved_note(area.value))
+
+        def changed(change):
+            save({"text": change["new"]})
+            status.value = _saved_note(change["new"])
+
+        area.observe(changed, names="value")
+        box = W.VBox([W.HTML(prompt_html(ex)), area, status])
+        box.controls, box.feedback = {"text": area}, status
+        return box
+
+    def is_answered(self, answer):
+        return bool((answer or {}).get("text", "").strip())
+
+    def paper(self, ex):
+        starter = typ.call("starter", typ.content(typ.inline(ex["starter"]))) if ex.get("starter") else ""
+        return "\n".join([starter, typ.call("answerlines", str(self.lines(ex)))])
+
+    def filled(self, ex, answer):
+        return typ.call("studentanswer", typ.string((answer or {}).get("text", "")))
+
+    def key(self, ex):
+        return "\n".join([key_block(_exemplars(ex), teacher_note(ex))])
+
+
+class LongAnswer(Written):
+    name = "long_answer"
+    default_lines = 8
+    label = "Write a paragraph."
+
+
+class CER(Kind):
+    name = "cer"
+    mode = WRITTEN
+    parts = (("claim", "Claim", "What is your answer to the question?"),
+             ("evidence", "Evidence", "Which facts or sources support it? Name them."),
+             ("reasoning", "Reasoning", "How does the evidence prove the claim?"))
+
+    def is_answered(self, answer):
+        return any((answer or {}).get(p, "").strip() for p, _, _ in self.parts)
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        areas = {}
+        for part, label, hint in self.parts:
+            areas[part] = W.Textarea(value=(answer or {}).get(part, ""), placeholder=hint, description=label,
+                                     rows=3 if part == "claim" else 5, continuous_update=True,
+                                     layout=W.Layout(width="95%"), style={"description_width": "6em"})
+        status = W.HTML("<small>Your answer saves as you type.</small>")
+
+        def changed(_):
+            a = {p: areas[p].value for p, _, _ in self.parts}
+            save(a)
+            status.value = _saved_note(" ".join(a.values()))
+
+        for a in areas.values():
+            a.observe(changed, names="value")
+        q = f"<p><strong>Question:</strong> {md_html(ex['question'])}</p>"
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(q), *areas.values(), status])
+        box.controls, box.feedback = areas, status
+        return box
+
+    def _organiser(self, ex, answer=None, exemplar=False):
+        rows = []
+        for part, label, hint in self.parts:
+            value = (answer or {}).get(part)
+            body = typ.inline(value) if exemplar else (typ.text(value) if value else "")
+            rows.append(typ.call("cerrow", typ.string(label), typ.string(hint), typ.content(body),
+                                 filled="true" if value else "false"))
+        q = labelled("Question:", typ.inline(ex["question"]))
+        return q + "\n\n" + "\n".join(rows)
+
+    def paper(self, ex):
+        return "\n".join([self._organiser(ex)])
+
+    def filled(self, ex, answer):
+        return self._organiser(ex, answer or {})
+
+    def key(self, ex):
+        look = "\n".join(f"- {typ.inline(x)}" for x in ex["key"]["look_for"])
+        return "\n".join([self._organiser(ex, ex["key"]["exemplar"], exemplar=True),
+                          key_block(labelled("Look for:", ""), look, teacher_note(ex))])
+
+
+class Scale(Kind):
+    name = "scale"
+    mode = POLL
+    label = "Circle how much you agree. There is no right answer."
+
+    def labels(self, ex):
+        return list(ex.get("scale") or DEFAULT_SCALE)
+
+    def is_answered(self, answer):
+        return bool((answer or {}).get("ratings"))
+
+    def widget(self, ex, answer, save):
+        import ipywidgets as W
+
+        ratings = dict((answer or {}).get("ratings") or {})
+        labels = self.labels(ex)
+        controls, rows = {}, []
+        for n, st in enumerate(ex["statements"], 1):
+            tb = W.ToggleButtons(options=[(l, i) for i, l in enumerate(labels)],
+                                 value=ratings.get(st["id"]), description=f"Statement {n}",
+                                 tooltips=labels, style={"description_width": "7em", "button_width": "auto"})
+            controls[st["id"]] = tb
+            rows += [W.HTML(f"<p><strong>{n}.</strong> {md_html(st['text'])}</p>"), tb]
+        status = W.HTML()
+
+        def changed(_):
+            a = {"ratings": {k: c.value for k, c in controls.items() if c.value is not None}}
+            save(a)
+            status.value = feedback_html("correct", f"Saved. You answered {len(a['ratings'])} of "
+                                                    f"{len(controls)}. There are no wrong answers here.")
+
+        for c in controls.values():
+            c.observe(changed, names="value")
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *rows, status])
+        box.controls, box.feedback = controls, status
+        return box
+
+    def _table(self, ex, ratings=None):
+        labels = self.labels(ex)
+        cells = []
+        for n, st in enumerate(ex["statements"], 1):
+            cells.append(typ.content(typ.text(f"{n}. ") + typ.inline(st["text"])))
+            r = (ratings or {}).get(st["id"])
+            for i, l in enumerate(labels):
+                cells.append(typ.content(typ.call("circled", typ.string(l), on="true" if r == i else "false")))
+        return typ.call("scaletable", str(len(labels)), typ.array(cells))
+
+    def paper(self, ex):
+        return "\n".join([typ.text(self.label), self._table(ex)])
+
+    def filled(self, ex, answer):
+        return self._table(ex, (answer or {}).get("ratings") or {})
+
+    def key(self, ex):
+        return "\n".join([self._table(ex), key_block(
+            labelled("No right answer.", typ.inline(ex["key"]["why"])),
+            labelled("Poll id:", typ.text(ex["poll"]) + typ.text(
+                " (the same statements return at the end of the unit; civicnb summary compares the answers).")),
+            teacher_note(ex))])

@@ -1,0 +1,73 @@
+"""Compile Typst source to PDF with the ``typst`` wheel: no TeX, no browser, no network.
+
+Fonts come from PyPI font packages and nothing else (``ignore_system_fonts``), so the same inputs
+give the same PDF bytes on every machine. The document date is unset, so no timestamp enters the PDF.
+Each compile's root is its own build folder: a Typst path can never reach outside it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+TEMPLATE = Path(__file__).parent / "templates" / "civicnb.typ"
+
+
+@lru_cache(maxsize=1)
+def font_files() -> tuple[Path, ...]:
+    import fontpkg_atkinson_hyperlegible as atk
+    import fontpkg_noto_sans as noto
+
+    files = sorted((Path(atk.ROOT) / "files").glob("*.ttf")) + sorted((Path(noto.ROOT) / "files").glob("*.ttf"))
+    try:  # monochrome Noto Emoji, so emoji print in black and white instead of as empty boxes
+        import manimgx_fonts
+
+        files += sorted(Path(manimgx_fonts.__file__).parent.glob("NotoEmoji*.ttf"))
+    except ImportError:  # pragma: no cover - optional
+        pass
+    if not files:  # pragma: no cover
+        raise RuntimeError("font packages are installed but hold no fonts")
+    return tuple(files)
+
+
+def fonts_dir(build_root: Path) -> Path:
+    """A folder holding exactly our fonts (hard links or copies), shared by every build in ``build_root``."""
+    target = build_root / ".fonts"
+    target.mkdir(parents=True, exist_ok=True)
+    for f in font_files():
+        dest = target / f.name
+        if not dest.exists() or dest.stat().st_size != f.stat().st_size:
+            tmp = dest.with_suffix(".tmp")
+            try:
+                os.link(f, tmp)
+            except OSError:
+                shutil.copyfile(f, tmp)
+            os.replace(tmp, dest)
+    return target
+
+
+class TypstBuildError(RuntimeError):
+    pass
+
+
+def write_sources(workdir: Path, source: str, assets: dict) -> Path:
+    workdir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(TEMPLATE, workdir / "civicnb.typ")
+    for name, blob in assets.items():
+        (workdir / name).write_bytes(blob)
+    main = workdir / "main.typ"
+    main.write_text(source, encoding="utf-8")
+    return main
+
+
+def compile_pdf(workdir: Path, source: str, assets: dict | None = None, fonts: Path | None = None) -> bytes:
+    """Write ``main.typ`` (and the template and assets) into ``workdir`` and compile it."""
+    import typst
+
+    main = write_sources(workdir, source, assets or {})
+    fonts = fonts or fonts_dir(workdir.parent)
+    try:
+        return typst.compile(str(main), root=str(workdir), font_paths=[str(fonts)], ignore_system_fonts=True)
+    except Exception as e:  # typst raises its own error type with the Typst diagnostics
+        raise TypstBuildError(f"Typst could not build {main}: {e}") from None

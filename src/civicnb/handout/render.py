@@ -1,0 +1,225 @@
+"""Turn a lesson notebook plus its lesson data into Typst source for one edition.
+
+Editions:
+
+* ``student``: title, Name/Date/Period, targets, vocabulary, numbered questions with answer space;
+  no code, no keys, no teacher notes.
+* ``teacher``: a lesson-plan page (objectives, standards, minutes per step, materials, preparation,
+  facilitation notes), then the student pages with keys, exemplars and notes.
+* ``worksheet``: the student edition filled in with one student's saved answers.
+
+The notebook gives the order and the narrative; each cell that shows lesson content names the item in
+its metadata (``civicnb.show``), and the paper or key view comes from the lesson data, never from saved
+widget state. The notebook is a plain dict (``json.load``), so rendering does not import nbformat.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from . import typ
+from .markdown import to_typst
+from ..exercises import kind_of
+from ..exercises.base import CITE_MARK, cite_mark
+
+EDITIONS = ("student", "teacher", "worksheet")
+EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "worksheet": "Completed worksheet"}
+PAPERS = {"letter": "us-letter", "us-letter": "us-letter", "a4": "a4"}
+SKIP_IN_PRINT = {"header", "i-can", "vocabulary", "essential-question", "save-panel", "sources"}
+_CITE_RE = re.compile(f"{CITE_MARK}cite:([^{CITE_MARK}]*){CITE_MARK}")
+
+
+@dataclass
+class Rendered:
+    source: str
+    assets: dict = field(default_factory=dict)  # filename -> bytes (images written beside the .typ)
+    source_ids: list = field(default_factory=list)
+    answer_ids: list = field(default_factory=list)
+
+
+def _cell_source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _tags(cell) -> set:
+    return set((cell.get("metadata") or {}).get("tags") or [])
+
+
+class Renderer:
+    def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None):
+        if edition not in EDITIONS:
+            raise ValueError(f"edition must be one of {EDITIONS}")
+        self.project, self.lesson, self.edition = project, lesson, edition
+        self.paper = PAPERS.get(paper.lower())
+        if self.paper is None:
+            raise ValueError("paper must be 'letter' or 'a4'")
+        self.work = work or {}
+        self.answers = {k: (v or {}).get("value") for k, v in (self.work.get("answers") or {}).items()}
+        self.qnum = 0
+        self.assets: dict = {}
+
+    @property
+    def teacher(self) -> bool:
+        return self.edition == "teacher"
+
+    # -- pieces ----------------------------------------------------------------------------------
+    def head(self) -> str:
+        m = self.lesson.meta
+        unit = self.project.unit
+        kicker = f"{unit['title']} · Lesson {m['id']} · {EDITION_LABEL[self.edition]}"
+        parts = [
+            '#import "civicnb.typ": *',
+            typ.call("show: handout.with", title=typ.string(f"Lesson {m['id']}: {m['title']} ({EDITION_LABEL[self.edition]})"),
+                     lesson=typ.string(m["id"]), edition=typ.string(EDITION_LABEL[self.edition]),
+                     as_of=typ.string(m["as_of"]), paper=typ.string(self.paper)),
+        ]
+        if self.teacher:
+            parts.append(self.plan_pages())
+        sub = typ.content(typ.inline(m["subtitle"])) if m.get("subtitle") else "none"
+        parts.append(typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
+                              subtitle=sub))
+        name = self.work.get("student", "") if self.edition == "worksheet" else ""
+        date = (self.work.get("updated") or "")[:10] if self.edition == "worksheet" else ""
+        parts.append(typ.call("nameline", name=typ.content(typ.text(name)), date=typ.content(typ.text(date))))
+        parts.append(typ.call("targets", typ.content(typ.inline(m["essential_question"])),
+                              typ.array(typ.content(typ.inline(x)) for x in m["i_can"])))
+        if m.get("vocabulary"):
+            rows = [f"({typ.content(typ.text(v['term']))}, {typ.content(typ.inline(v['definition']) + cite_mark(v.get('sources')))})"
+                    for v in m["vocabulary"]]
+            parts.append(typ.call("vocabbox", typ.array(rows)))
+        return "\n\n".join(parts)
+
+    def plan_pages(self) -> str:
+        m = self.lesson.meta
+        out = [typ.call("titleblock", typ.content(typ.text(f"Lesson {m['id']} · Teacher edition · Lesson plan")),
+                        typ.content(typ.text(m["title"])))]
+        out.append(f"#strong[{typ.text('Essential question: ')}]{typ.inline(m['essential_question'])}")
+        if m.get("purpose"):
+            out.append(f"#strong[{typ.text('Purpose: ')}]{typ.inline(m['purpose'])}")
+        out.append("#heading(level: 2)[Objectives]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["i_can"]))
+        rows = ", ".join(f"[{typ.text(s['framework'])}], [{typ.text(s['code'])}], [{typ.inline(s['text'])}]"
+                         for s in m["standards"])
+        out.append("#heading(level: 2)[Standards]\n"
+                   f"#table(columns: (auto, auto, 1fr), table.header([*Framework*], [*Code*], [*What students do*]), {rows})")
+        steps = ", ".join(f"[{typ.text(str(i))}], [{typ.inline(s['title'])}], [{typ.text(str(s['minutes']) + ' min')}], "
+                          f"[{typ.inline(s.get('summary', ''))}]" for i, s in enumerate(m["steps"], 1))
+        out.append(f"#heading(level: 2)[Timing: {m['minutes']} minutes]\n"
+                   f"#table(columns: (auto, auto, auto, 1fr), table.header([*\\#*], [*Step*], [*Time*], [*What happens*]), "
+                   f"{steps}, [], [*Total*], [*{m['minutes']} min*], [])")
+        out.append("#heading(level: 2)[Materials]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["materials"]))
+        out.append("#heading(level: 2)[Preparation]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["preparation"]))
+        if self.lesson.teacher_md.strip():
+            # [@source-id] citations survive Markdown conversion as a marker inside a string literal;
+            # the marker is then swapped for: close the literal, a citation placeholder, reopen.
+            notes = re.sub(r"\[@([a-z0-9-]+)\]", lambda mm: f"\u2063CITE{mm.group(1)}\u2063", self.lesson.teacher_md)
+            body = to_typst(notes, heading_offset=1)
+            body = re.sub(r"\u2063CITE([a-z0-9-]+)\u2063", lambda mm: f'";{cite_mark([mm.group(1)])}#"', body)
+            out.append("#heading(level: 2)[Facilitation notes]\n" + body)
+        out.append("#pagebreak()")
+        return "\n\n".join(out)
+
+    def item(self, item_id: str) -> str:
+        kind, data = self.lesson.item(item_id)
+        if kind in SKIP_IN_PRINT:
+            return ""
+        m = self.lesson.meta
+        if kind == "content-note":
+            cn = m.get("content_note") or {}
+            return typ.call("notebox", typ.content(typ.text("Content note.")),
+                            typ.content(typ.inline(cn.get("text", "")) + cite_mark(cn.get("sources"))))
+        if kind == "block":
+            title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
+            body = typ.paragraphs(data.get("text", "")) if data.get("text") else ""
+            if data.get("list"):
+                body += "\n" + "\n".join(f"- {typ.inline(x)}" for x in data["list"])
+            body += cite_mark(data.get("sources"))
+            if data.get("as_of") and self.teacher:
+                body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + data['as_of'] + ')')}]"
+            return typ.call("factblock", title, typ.content(body))
+        # an exercise
+        k = kind_of(data)
+        self.qnum += 1
+        if self.edition == "teacher":
+            view = k.key(data)
+        elif self.edition == "worksheet":
+            view = k.filled(data, self.answers.get(item_id))
+        else:
+            view = k.paper(data)
+        title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
+        prompt = typ.inline(data["prompt"]) + cite_mark(data.get("sources"))
+        return typ.call("question", str(self.qnum), title, typ.content(prompt),
+                        typ.content(view))
+
+    def output(self, cell) -> str:
+        """A code cell without lesson content: keep image outputs that carry alt text (figures)."""
+        alt = ((cell.get("metadata") or {}).get("civicnb") or {}).get("alt")
+        out = []
+        for o in cell.get("outputs") or []:
+            data = o.get("data") or {}
+            for mime, ext in (("image/svg+xml", "svg"), ("image/png", "png")):
+                if mime in data:
+                    raw = data[mime]
+                    raw = "".join(raw) if isinstance(raw, list) else raw
+                    blob = raw.encode("utf-8") if ext == "svg" else base64.b64decode(raw)
+                    name = f"fig-{hashlib.sha256(blob).hexdigest()[:16]}.{ext}"
+                    self.assets[name] = blob
+                    if not alt:
+                        raise ValueError("a figure in the notebook has no alt text; set cell metadata "
+                                         "civicnb.alt to a one-sentence description")
+                    out.append(f"#figure(image({typ.string(name)}, alt: {typ.string(alt)}, width: 85%))")
+                    break
+        return "\n\n".join(out)
+
+    def cells(self, nb: dict) -> str:
+        out = []
+        for cell in nb.get("cells", []):
+            tags = _tags(cell)
+            if "notebook-only" in tags or ("teacher" in tags and not self.teacher):
+                continue
+            if cell.get("cell_type") == "markdown":
+                body = to_typst(_cell_source(cell))
+                if "teacher" in tags:
+                    body = typ.call("keybox", typ.content(body))
+                out.append(body)
+            elif cell.get("cell_type") == "code":
+                show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
+                out.append(self.item(show) if show else self.output(cell))
+        return "\n\n".join(o for o in out if o)
+
+    def sources_list(self, order: list[str]) -> str:
+        entries = []
+        for sid in order:
+            s = self.project.sources[sid]
+            via = f" Read via {s['via']}." if s.get("via") else ""
+            txt = (f"{s['publisher']}. “{s['title']}.” {s['date'] if s['date'] != 'undated' else 'Undated'}.{via} "
+                   f"Accessed {s['accessed']}. ")
+            entries.append(typ.content(typ.text(txt) + f"#link({typ.string(s['url'])})[{typ.text(s['url'])}]"))
+        if not entries:
+            entries.append(typ.content(typ.text("No sources are cited on this handout.")))
+        return typ.call("sourcelist", typ.array(entries))
+
+    def render(self, nb: dict) -> Rendered:
+        body = self.head() + "\n\n" + self.cells(nb)
+        order: list[str] = []
+
+        def number(mm):
+            nums = []
+            for sid in [x for x in mm.group(1).split(",") if x]:
+                if sid not in self.project.sources:
+                    raise KeyError(f"unknown source id {sid!r} (run `civicnb check`)")
+                if sid not in order:
+                    order.append(sid)
+                nums.append(str(order.index(sid) + 1))
+            return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
+
+        body = _CITE_RE.sub(number, body)
+        source = body + "\n\n" + self.sources_list(order) + "\n"
+        answers = [k for k in self.answers] if self.edition == "worksheet" else []
+        return Rendered(source, dict(self.assets), order, answers)
+
+
+def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None) -> Rendered:
+    return Renderer(project, lesson, edition, paper, work).render(nb)

@@ -1,0 +1,184 @@
+"""What a lesson notebook calls: ``L = open_lesson("00")`` then ``L.show("item-id")``.
+
+Every answer is saved to the student's work file as they go (see :mod:`civicnb.work.store`) and is
+restored when the notebook is reopened or the kernel restarts.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from .content.model import Project
+from .exercises import kind_of
+from .exercises.base import h, md_html
+from .work.store import CorruptWorkFile, WorkStore
+
+
+def _md(text) -> str:
+    return md_html(text).replace("\n\n", "<br><br>")
+
+
+class LessonSession:
+    def __init__(self, lesson_name: str, work_dir=None, student: str | None = None, root=None):
+        self.project = Project.find(root)
+        self.lesson = self.project.lesson(lesson_name)
+        self.store = WorkStore(self.lesson.name, work_dir, student)
+        self.widgets: dict = {}
+        self.messages: list[str] = []
+        data = self.store.load()
+        self.messages += self.store.warnings
+        self.student = data.get("student", "")
+        self.saved = {k: v.get("value") for k, v in data["answers"].items()}
+
+    # -- saving ----------------------------------------------------------------------------------
+    def _saver(self, item_id, status_widget=None):
+        def save(value):
+            try:
+                self.store.save(item_id, value)
+                self.saved[item_id] = value
+            except OSError as e:  # disk full, read-only folder...
+                msg = (f"Could not save your answer ({e.strerror or e}). Your answer is still on screen; "
+                       f"tell your teacher. Work folder: {self.store.folder}")
+                if status_widget is not None:
+                    status_widget.value = f"<div role='alert' style='color:#a00'><strong>{h(msg)}</strong></div>"
+                raise
+        return save
+
+    # -- citations -------------------------------------------------------------------------------
+    def cite_html(self, ids) -> str:
+        parts = []
+        for sid in ids or []:
+            s = self.project.sources.get(sid)
+            if not s:
+                continue
+            label = f"{s['publisher']}, {s['date']}" if s.get("date") != "undated" else s["publisher"]
+            parts.append(f"<a href='{html.escape(s['url'], quote=True)}' title='{h(s['title'])}' "
+                         f"target='_blank' rel='noopener'>{h(label)}</a>")
+        return f" <small>(Sources: {'; '.join(parts)})</small>" if parts else ""
+
+    def as_of_html(self, d) -> str:
+        return f" <small><em>As of {h(d)}.</em></small>" if d else ""
+
+    # -- views -----------------------------------------------------------------------------------
+    def render(self, item_id: str):
+        """Build (without displaying) the widget or HTML for one item."""
+        import ipywidgets as W
+
+        kind, data = self.lesson.item(item_id)
+        m = self.lesson.meta
+        if kind == "exercise":
+            k = kind_of(data)
+            widget = k.widget(data, self.saved.get(item_id), self._saver(item_id))
+            note = self.cite_html(data.get("sources")) + self.as_of_html(data.get("as_of"))
+            if note:
+                widget.children = (*widget.children, W.HTML(note))
+            widget.add_class("civicnb-exercise")
+            return widget
+        if kind == "block":
+            title = f"<h4>{h(data['title'])}</h4>" if data.get("title") else ""
+            body = f"<p>{_md(data['text'])}</p>" if data.get("text") else ""
+            items = "".join(f"<li>{_md(x)}</li>" for x in data.get("list") or [])
+            lst = f"<ul>{items}</ul>" if items else ""
+            cite = self.cite_html(data.get("sources")) + self.as_of_html(data.get("as_of"))
+            return W.HTML(f"<div class='civicnb-block'>{title}{body}{lst}{cite}</div>")
+        if kind == "header":
+            return self._header()
+        if kind == "essential-question":
+            return W.HTML(f"<div class='civicnb-eq'><strong>Essential question:</strong> {_md(m['essential_question'])}</div>")
+        if kind == "i-can":
+            items = "".join(f"<li>{_md(x)}</li>" for x in m["i_can"])
+            return W.HTML(f"<div><strong>Learning targets</strong><ul>{items}</ul></div>")
+        if kind == "vocabulary":
+            rows = "".join(f"<tr><th scope='row' style='text-align:left;vertical-align:top;padding-right:1em'>"
+                           f"{h(v['term'])}</th><td style='text-align:left'>{_md(v['definition'])}"
+                           f"{self.cite_html(v.get('sources'))}</td></tr>" for v in m["vocabulary"])
+            return W.HTML(f"<table class='civicnb-vocab'><caption style='text-align:left'><strong>Vocabulary"
+                          f"</strong></caption>{rows}</table>")
+        if kind == "content-note":
+            cn = m.get("content_note") or {}
+            return W.HTML(f"<div class='civicnb-note' role='note' style='border-left:4px solid #555;padding:.3em .8em'>"
+                          f"<strong>Content note.</strong> {_md(cn.get('text', ''))}"
+                          f"{self.cite_html(cn.get('sources'))}{self.as_of_html(cn.get('as_of'))}</div>")
+        if kind == "save-panel":
+            return self._save_panel()
+        if kind == "sources":
+            return W.HTML(self._sources_html())
+        raise KeyError(item_id)
+
+    def show(self, item_id: str):
+        from IPython.display import display
+
+        widget = self.render(item_id)
+        self.widgets[item_id] = widget
+        display(widget)
+
+    def _header(self):
+        import ipywidgets as W
+
+        m = self.lesson.meta
+        name = W.Text(value=self.student, description="Your name", placeholder="First name and last initial",
+                      continuous_update=False, style={"description_width": "initial"})
+        status = W.HTML()
+
+        def named(change):
+            self.store.set_student(change["new"])
+            self.student = change["new"]
+            status.value = f"<small role='status'>Saved. Your work is saved in <code>{h(self.store.path)}</code>.</small>"
+
+        name.observe(named, names="value")
+        warn = "".join(f"<div role='alert' style='border:2px solid #a00;padding:.4em'>{h(w)}</div>"
+                       for w in self.messages)
+        head = W.HTML(f"<h2 style='margin-bottom:0'>Lesson {h(m['id'])} · {h(m['title'])}</h2>"
+                      f"<p><strong>Essential question:</strong> {_md(m['essential_question'])}<br>"
+                      f"<small>About {h(m['minutes'])} minutes. Facts as of {h(m['as_of'])}. "
+                      f"Your answers save automatically to <code>{h(self.store.path)}</code>.</small></p>{warn}")
+        box = W.VBox([head, name, status])
+        box.controls = {"name": name}
+        return box
+
+    def _save_panel(self):
+        import ipywidgets as W
+
+        button = W.Button(description="Save my worksheet as PDF", icon="file-pdf-o",
+                          tooltip="Makes a PDF of your answers in your work folder")
+        out = W.HTML()
+
+        def export(_=None):
+            from .handout.worksheet import export_worksheet
+
+            out.value = "<small role='status'>Making your PDF…</small>"
+            try:
+                pdf = export_worksheet(self.project, self.store.path)
+            except Exception as e:  # show, never crash the notebook
+                out.value = f"<div role='alert'>Could not make the PDF: {h(e)}</div>"
+                return
+            rel = Path(pdf)
+            out.value = (f"<div role='status'>Done: <a href='{html.escape(str(rel), quote=True)}' download>"
+                         f"{h(rel.name)}</a> is in <code>{h(rel.parent)}</code>. Hand it in as your teacher "
+                         "asks (print it, or upload the PDF).</div>")
+            self.last_pdf = pdf
+
+        button.on_click(export)
+        box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out])
+        box.controls, box.export = {"button": button}, export
+        return box
+
+    def _sources_html(self) -> str:
+        items = []
+        for sid in self.lesson.cited_source_ids():
+            s = self.project.sources.get(sid)
+            if s:
+                items.append(f"<li>{h(s['publisher'])}, “{h(s['title'])}”, {h(s['date'])}. "
+                             f"<a href='{html.escape(s['url'], quote=True)}' target='_blank' rel='noopener'>"
+                             f"{h(s['url'])}</a>{' (read via ' + h(s['via']) + ')' if s.get('via') else ''}. "
+                             f"Accessed {h(s['accessed'])}.</li>")
+        return f"<div><strong>Sources for this lesson</strong><ol>{''.join(items)}</ol></div>"
+
+
+def open_lesson(name: str, work_dir=None, student: str | None = None, root=None) -> LessonSession:
+    """Open a lesson for a student. ``work_dir`` defaults to ``my-work/`` beside the notebook
+    (or ``$CIVICNB_WORK_DIR``)."""
+    return LessonSession(name, work_dir=work_dir, student=student, root=root)
+
+
+__all__ = ["open_lesson", "LessonSession", "CorruptWorkFile"]
