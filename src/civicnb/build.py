@@ -76,6 +76,7 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
 
 def build(project, out_dir: Path | None = None, lessons=None, editions=("student", "teacher"),
           papers=("letter",), force=False, quiet=False, build_root: Path | None = None) -> list[Path]:
+    project = type(project)(project.root)  # fresh: never render from cached, possibly stale content
     out_dir = Path(out_dir or project.root / "handouts")
     out_dir.mkdir(parents=True, exist_ok=True)
     build_root = Path(build_root or project.root / "build" / "typst")

@@ -25,23 +25,29 @@ class LessonSession:
         self.store = WorkStore(self.lesson.name, work_dir, student)
         self.widgets: dict = {}
         self.messages: list[str] = []
+        self.save_errors: list[str] = []
         data = self.store.load()
         self.messages += self.store.warnings
         self.student = data.get("student", "")
         self.saved = {k: v.get("value") for k, v in data["answers"].items()}
 
     # -- saving ----------------------------------------------------------------------------------
-    def _saver(self, item_id, status_widget=None):
+    def _saver(self, item_id, alert=None):
+        """A save function for one item. A failed save never loses the on-screen answer silently:
+        the alert under the exercise says what happened and where the work folder is."""
         def save(value):
             try:
                 self.store.save(item_id, value)
-                self.saved[item_id] = value
-            except OSError as e:  # disk full, read-only folder...
-                msg = (f"Could not save your answer ({e.strerror or e}). Your answer is still on screen; "
-                       f"tell your teacher. Work folder: {self.store.folder}")
-                if status_widget is not None:
-                    status_widget.value = f"<div role='alert' style='color:#a00'><strong>{h(msg)}</strong></div>"
-                raise
+            except OSError as e:  # disk full, read-only folder, quota...
+                msg = (f"Your answer could NOT be saved ({e.strerror or e}). It is still on screen: do not "
+                       f"close the notebook, and tell your teacher. Work folder: {self.store.folder}")
+                if alert is not None:
+                    alert.value = f"<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>{h(msg)}</strong></div>"
+                self.save_errors.append(msg)
+                return
+            self.saved[item_id] = value
+            if alert is not None and alert.value:
+                alert.value = ""
         return save
 
     # -- citations -------------------------------------------------------------------------------
@@ -68,10 +74,11 @@ class LessonSession:
         m = self.lesson.meta
         if kind == "exercise":
             k = kind_of(data)
-            widget = k.widget(data, self.saved.get(item_id), self._saver(item_id))
+            alert = W.HTML()
+            widget = k.widget(data, self.saved.get(item_id), self._saver(item_id, alert))
             note = self.cite_html(data.get("sources")) + self.as_of_html(data.get("as_of"))
-            if note:
-                widget.children = (*widget.children, W.HTML(note))
+            widget.children = (*widget.children, alert, *([W.HTML(note)] if note else []))
+            widget.alert = alert
             widget.add_class("civicnb-exercise")
             return widget
         if kind == "block":

@@ -41,15 +41,22 @@ def _schema(name: str):
 @lru_cache(maxsize=None)
 def _validator(name: str, kind: str | None = None):
     schema = _schema(name)
-    if kind is not None:
+    if kind == "item":  # one entry of a top-level list, e.g. one source
+        schema = next(iter(schema["properties"].values()))["items"]
+    elif kind is not None:
         schema = schema[kind]
     return fastjsonschema.compile(schema)
 
 
+def _path(e) -> list:
+    """fastjsonschema's error path without the leading 'data', list indexes as ints."""
+    return [int(p) if isinstance(p, str) and p.isdigit() else p for p in e.path[1:]]
+
+
 def _locate(data, path: list) -> tuple[str, int]:
-    """Follow a fastjsonschema path (['data', 'steps', 2, ...]) to the deepest line we know."""
+    """Follow an error path (['steps', 2, 'minutes']) to the deepest line we know."""
     node, file, line = data, getattr(data, "file", ""), getattr(data, "line", 1)
-    for step in path[1:]:
+    for step in path:
         if isinstance(node, (LDict, LList)):
             line = node.line_of(step)
             file = node.file or file
@@ -62,8 +69,8 @@ def _locate(data, path: list) -> tuple[str, int]:
     return file, line
 
 
-def _friendly(e: fastjsonschema.JsonSchemaValueException, schema: dict) -> str:
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.path[1:]).lstrip(".")
+def _friendly(e: fastjsonschema.JsonSchemaValueException) -> str:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in _path(e)).lstrip(".")
     msg = e.message
     rule = e.rule
     if rule == "additionalProperties":
@@ -74,10 +81,17 @@ def _friendly(e: fastjsonschema.JsonSchemaValueException, schema: dict) -> str:
     if rule == "required":
         missing = re.findall(r"'([^']+)'", msg.split("must contain", 1)[-1])
         return f"{where or 'top level'}: missing {', '.join(repr(m) for m in missing)}; add it"
-    if rule == "pattern" and "as_of" in where or where.endswith("date") or where.endswith("accessed"):
+    field = where.rsplit(".", 1)[-1].split("[")[0]
+    if rule in ("pattern", "anyOf") and field in ("as_of", "date", "accessed"):
         return f"{where}: must be a date written YYYY-MM-DD (got {e.value!r})"
-    if rule == "pattern" and where.endswith("id"):
-        return f"{where}: ids use lowercase letters, digits and hyphens (got {e.value!r})"
+    if rule == "pattern" and field in ("id", "poll", "answer", "slug"):
+        return f"{where}: ids use lowercase letters, digits and hyphens, like 'poll-pre' (got {e.value!r})"
+    if rule == "pattern" and field == "url":
+        return f"{where}: must be a full web address starting with https:// (got {e.value!r})"
+    if rule == "type":
+        wanted = {"integer": "a whole number", "string": "text", "array": "a list", "object": "a mapping of fields"}
+        kind = (e.definition or {}).get("type")
+        return f"{where}: must be {wanted.get(kind, kind)} (got {e.value!r})"
     if rule == "enum":
         return f"{where}: {e.value!r} is not one of {', '.join(map(str, e.definition.get('enum', [])))}"
     if rule == "minItems":
@@ -89,9 +103,8 @@ def _validate(data, schema_name: str, kind: str | None, problems: list, fallback
     try:
         _validator(schema_name, kind)(data)
     except fastjsonschema.JsonSchemaValueException as e:
-        file, line = _locate(data, e.path)
-        schema = _schema(schema_name) if kind is None else _schema(schema_name)[kind]
-        problems.append(Problem(file or fallback[0], line or fallback[1], _friendly(e, schema)))
+        file, line = _locate(data, _path(e))
+        problems.append(Problem(file or fallback[0], line or fallback[1], _friendly(e)))
         return False
     return True
 
@@ -130,13 +143,12 @@ class Checker:
         p = self.project
         if self.load(lambda: p.source_list, "lessons/sources.yml") is None:
             return
-        data = {"sources": p.source_list}
         seen = Counter()
         for i, s in enumerate(p.source_list):
             if not isinstance(s, dict):
                 self.add("lessons/sources.yml", p.source_list.line_of(i), "each source must be a mapping")
                 continue
-            _validate({"sources": [s]}, "sources", None, self.problems, ("lessons/sources.yml", s.line))
+            _validate(s, "sources", "item", self.problems, ("lessons/sources.yml", s.line))
             seen[s.get("id")] += 1
             if seen[s.get("id")] == 2:
                 self.add("lessons/sources.yml", s.line_of("id"),
@@ -145,7 +157,6 @@ class Checker:
             if isinstance(acc, str) and isinstance(date, str) and date != "undated" and date > acc:
                 self.add("lessons/sources.yml", s.line_of("date"),
                          f"published {date} but accessed {acc}; a source cannot be read before it exists")
-        del data
 
     def known_source(self, sid) -> bool:
         return sid in self.project.sources
@@ -277,6 +288,11 @@ class Checker:
             if calls and show != calls[0]:
                 self.add(rel, i, f"cell {i} calls show({calls[0]!r}) but its metadata says "
                                  f"civicnb.show = {show!r}; set the cell metadata to match")
+            has_image = any(k.startswith("image/") for o in cell.get("outputs") or []
+                            for k in (o.get("data") or {}))
+            if has_image and not meta.get("alt"):
+                self.add(rel, i, f"cell {i} has a figure without alt text; set cell metadata civicnb.alt "
+                                 "to one sentence saying what the figure shows")
             if show:
                 shown.add(show)
                 if show not in SPECIAL_ITEMS and show not in lesson.exercises and show not in lesson.blocks:
@@ -286,11 +302,35 @@ class Checker:
                 self.add(lesson.rel("exercises.yml"), ex.line,
                          f"exercise {ex_id!r} is not shown in {rel}; add a cell L.show({ex_id!r})")
 
+    def check_index(self):
+        """The start page links every lesson, with its minutes, so it never goes stale."""
+        path = self.project.root / "notebooks" / "index.ipynb"
+        if not path.exists():
+            self.add("notebooks/index.ipynb", 1, "the start page is missing; create it with a link to every lesson")
+            return
+        try:
+            text = "".join("".join(c.get("source", "")) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+        except (ValueError, KeyError) as e:
+            self.add("notebooks/index.ipynb", 1, f"not valid notebook JSON ({e})")
+            return
+        for lesson in self.project.lessons():
+            try:
+                minutes = lesson.meta.get("minutes")
+            except ContentError:
+                continue
+            if f"({lesson.name}.ipynb)" not in text:
+                self.add("notebooks/index.ipynb", 1, f"the start page does not link lesson {lesson.name}; "
+                                                     f"add a row with [{lesson.name}.ipynb]({lesson.name}.ipynb)")
+            elif minutes and f"{minutes} min" not in text:
+                self.add("notebooks/index.ipynb", 1, f"the start page should give lesson {lesson.name}'s time "
+                                                     f"as '{minutes} min'")
+
     def run(self) -> list[Problem]:
         self.check_sources()
         if self.check_unit():
             for lesson in self.project.lessons():
                 self.check_lesson(lesson)
+            self.check_index()
         return sorted(set(self.problems))
 
 

@@ -76,13 +76,12 @@ class SingleChoice(Kind):
         ids = _option_ids(ex)
         letter = letters(len(ids))[ids.index(ex["key"]["answer"])]
         opt = ex["options"][ids.index(ex["key"]["answer"])]
-        wrong = "\n".join(
-            f"- {typ.text(l + ': ')}{typ.inline(o['feedback'])}"
-            for l, o in zip(letters(len(ids)), ex["options"]) if o["id"] != opt["id"])
+        each = "\n".join(f"- {typ.text(l + ': ')}{typ.inline(o['feedback'])}"
+                         for l, o in zip(letters(len(ids)), ex["options"]))
         return "\n".join([_choice_markup(ex, marked=[opt["id"]]), key_block(
             labelled("Answer:", typ.text(f"{letter}. ") + typ.inline(opt["text"])),
             labelled("Why:", typ.inline(ex["key"]["why"])),
-            labelled("Feedback students see for the other options:", "") + "\n" + wrong,
+            labelled("Feedback students see for each option:", "") + "\n" + each,
             teacher_note(ex))])
 
 

@@ -1,0 +1,110 @@
+"""Every notebook executes top to bottom in a real kernel; answers survive a kernel restart."""
+import json
+import os
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.util import run_sync
+
+from .conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def _client(nb, cwd, work, env_root=None):
+    os.environ["CIVICNB_WORK_DIR"] = str(work)
+    if env_root:
+        os.environ["CIVICNB_ROOT"] = str(env_root)
+    return NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    _client(nb, path.parent, tmp_path / "work").execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    for cell in nb.cells:
+        if cell.cell_type == "code" and (cell.metadata.get("civicnb") or {}).get("show"):
+            mimes = {k for o in cell.outputs for k in (o.get("data") or {})}
+            assert WIDGET_MIME in mimes, f"cell showing {cell.metadata['civicnb']['show']} displayed no widget"
+
+
+def test_committed_notebooks_have_no_outputs():
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, f"{path.name} has outputs"
+        assert "widgets" not in nb["metadata"], f"{path.name} has saved widget state"
+
+
+def _run(client, code):
+    """Run code in the live kernel; return its stdout."""
+    cell = nbformat.v4.new_code_cell(code)
+    client.nb.cells.append(cell)
+    client.execute_cell(cell, len(client.nb.cells) - 1)
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert not errors, errors[0].get("traceback")
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def test_answers_survive_kernel_restart(tmp_path):
+    """Answer in a running kernel, restart it, run the notebook again: every answer is back."""
+    path = FIXTURES / "mini" / "notebooks" / "00-all-kinds.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    work = tmp_path / "work"
+    client = _client(nb, path.parent, work)
+    with client.setup_kernel():
+        for index, cell in enumerate(list(client.nb.cells)):
+            client.execute_cell(cell, index)
+        _run(client, "\n".join([
+            'L.widgets["q-single"].controls["choice"].value = "b"',
+            'L.widgets["q-sort"].controls["i2"].value = "opinion"',
+            'L.widgets["q-short"].controls["text"].value = "Saved before the restart ]#"',
+            'L.widgets["q-scale"].controls["s2"].value = 1',
+            'L.widgets["q-timeline"].controls["e3"].value = 3',
+            'L.widgets["header"].controls["name"].value = "Ana R."',
+            '_alive_before_restart = True',
+        ]))
+        run_sync(client.km.restart_kernel)(now=True)
+        run_sync(client.kc.wait_for_ready)(timeout=60)
+        assert _run(client, 'print("_alive_before_restart" in globals())').strip() == "False"
+        fresh = nbformat.read(path, as_version=4)
+        client.nb.cells = fresh.cells
+        for index, cell in enumerate(list(client.nb.cells)):
+            client.execute_cell(cell, index)
+        out = _run(client, "\n".join([
+            'print(L.widgets["q-single"].controls["choice"].value)',
+            'print(L.widgets["q-sort"].controls["i2"].value)',
+            'print(L.widgets["q-short"].controls["text"].value)',
+            'print(L.widgets["q-scale"].controls["s2"].value)',
+            'print(L.widgets["q-timeline"].controls["e3"].value)',
+            'print(L.widgets["header"].controls["name"].value)',
+            'print("Correct" in L.widgets["q-single"].feedback.value)',
+        ]))
+    assert out.splitlines() == ["b", "opinion", "Saved before the restart ]#", "1", "3", "Ana R.", "True"]
+    saved = json.loads((work / "00-all-kinds.json").read_text())
+    assert saved["student"] == "Ana R."
+
+
+def test_export_button_in_the_notebook(tmp_path):
+    path = FIXTURES / "mini" / "notebooks" / "00-all-kinds.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    work = tmp_path / "work"
+    client = _client(nb, path.parent, work)
+    with client.setup_kernel():
+        for index, cell in enumerate(list(client.nb.cells)):
+            client.execute_cell(cell, index)
+        out = _run(client, "\n".join([
+            'L.widgets["q-short"].controls["text"].value = "An answer to export"',
+            'L.widgets["save-panel"].controls["button"].click()',
+            'print(L.last_pdf)',
+        ]))
+    pdf = out.strip().splitlines()[-1]
+    assert pdf.endswith("-worksheet.pdf") and os.path.exists(pdf)
+    from .conftest import pdf_text
+    assert "An answer to export" in pdf_text(pdf)
