@@ -80,6 +80,7 @@ class LessonSession:
             widget.children = (*widget.children, alert, *([W.HTML(note)] if note else []))
             widget.alert = alert
             widget.add_class("civicnb-exercise")
+            widget.add_class(f"civicnb-kind-{data['kind']}")
             return widget
         if kind == "block":
             title = f"<h4>{h(data['title'])}</h4>" if data.get("title") else ""
@@ -116,6 +117,8 @@ class LessonSession:
         from IPython.display import display
 
         widget = self.render(item_id)
+        widget.add_class("civicnb-item")
+        widget.add_class(f"civicnb-item-{item_id}")  # stable hooks for styling and browser tests
         self.widgets[item_id] = widget
         display(widget)
 
