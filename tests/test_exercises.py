@@ -5,7 +5,8 @@ import pytest
 from civicnb.exercises import KINDS, kind_of
 from civicnb.handout import typ
 
-ALL = ["q-single", "q-multi", "q-sort", "q-highlight", "q-short", "q-long", "q-scale", "q-cer", "q-timeline"]
+ALL = ["q-single", "q-multi", "q-sort", "q-highlight", "q-short", "q-long", "q-scale", "q-cer", "q-timeline",
+       "q-verdict"]
 
 
 @pytest.fixture
@@ -122,6 +123,18 @@ def test_scale(session):
     assert "1 of 2" in w.feedback.value
 
 
+def test_verdict_card(session):
+    w = session.render("q-verdict")
+    html = repr(w)
+    assert "EVIDENCEONE" in html and "Government" in html and "VERDICTWHY" not in html
+    w.controls["verdict"].value = "accurate"
+    assert "Not quite" in w.feedback.value and "VERDICTWHY" not in w.feedback.value
+    w.controls["verdict"].value = "missing-context"
+    w.controls["reason"].value = "The newspaper disagrees."
+    assert "Correct" in w.feedback.value and "VERDICTWHY" in w.feedback.value
+    assert _saved(session, "q-verdict") == {"verdict": "missing-context", "reason": "The newspaper disagrees."}
+
+
 def test_widgets_are_labelled(session):
     """Every input control has a visible description (its accessible label)."""
     import ipywidgets as W
@@ -152,7 +165,7 @@ KEY_MARKERS = {
     "q-single": ["SINGLEWHY"], "q-multi": ["MULTIWHY"], "q-sort": ["SORTWHY1", "SORTWHY2"],
     "q-highlight": ["HLWHY1", "HLWHY2"], "q-short": ["EXBEG", "EXDEV", "EXPRO", "LOOKFOR"],
     "q-long": ["LONGPRO", "LONGACCEPT"], "q-scale": ["SCALEWHY"], "q-cer": ["CERCLAIM", "CERREASON", "CERLOOK"],
-    "q-timeline": ["TIMEWHY", "TEACHERNOTE"],
+    "q-timeline": ["TIMEWHY", "TEACHERNOTE"], "q-verdict": ["VERDICTWHY", "VERDICTNOTE"],
 }
 
 

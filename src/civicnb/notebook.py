@@ -75,7 +75,7 @@ class LessonSession:
         if kind == "exercise":
             k = kind_of(data)
             alert = W.HTML()
-            widget = k.widget(data, self.saved.get(item_id), self._saver(item_id, alert))
+            widget = k.widget(data, self.saved.get(item_id), self._saver(item_id, alert), cite=self.cite_html)
             note = self.cite_html(data.get("sources")) + self.as_of_html(data.get("as_of"))
             widget.children = (*widget.children, alert, *([W.HTML(note)] if note else []))
             widget.alert = alert
@@ -89,6 +89,19 @@ class LessonSession:
             lst = f"<ul>{items}</ul>" if items else ""
             cite = self.cite_html(data.get("sources")) + self.as_of_html(data.get("as_of"))
             return W.HTML(f"<div class='civicnb-block'>{title}{body}{lst}{cite}</div>")
+        if kind == "figure":
+            import base64
+
+            from .charts import figure_svg
+            from .content.model import figure_sources
+
+            svg = base64.b64encode(figure_svg(self.project, data)).decode()
+            cap = f"<figcaption><small>{_md(data.get('caption', ''))}{self.cite_html(figure_sources(self.project, data))}" \
+                  f"{self.as_of_html(data.get('as_of'))}</small></figcaption>"
+            return W.HTML(f"<figure style='margin:0'><img src='data:image/svg+xml;base64,{svg}' "
+                          f"alt='{html.escape(data['alt'], quote=True)}' style='max-width:100%;height:auto'>{cap}</figure>")
+        if kind in ("article-citation", "article-map", "article-text"):
+            return W.HTML(self._article_html(kind))
         if kind == "header":
             return self._header()
         if kind == "essential-question":
@@ -172,6 +185,47 @@ class LessonSession:
         box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out])
         box.controls, box.export = {"button": button}, export
         return box
+
+    def _article_html(self, kind: str) -> str:
+        art = self.project.article
+        if art is None:
+            return "<p><em>No article data (lessons/article/article.yml) in this package.</em></p>"
+        c = art["citation"]
+        if kind == "article-citation":
+            lacks = "".join(f"<li>{_md(x)}</li>" for x in c.get("lacks") or [])
+            alt = (f"<br><small>The page also shows a second headline: “{h(c['headline_alt'])}”.</small>"
+                   if c.get("headline_alt") else "")
+            return (f"<div class='civicnb-citation' style='border:1px solid #777;padding:.5em .8em'>"
+                    f"<strong>The article</strong><br>“{h(c['headline'])}”{alt}<br>"
+                    f"{h(c.get('byline', ''))} · {h(c['site'])} · {h(c['date'])}"
+                    f"{' — ' + _md(c['date_note']) if c.get('date_note') else ''}"
+                    f"{self.cite_html([c['source']])}<br><strong>What the page does not give you:</strong>"
+                    f"<ul>{lacks}</ul></div>")
+        if kind == "article-map":
+            rows = "".join(f"<tr><th scope='row' style='vertical-align:top;text-align:right;padding-right:.6em'>"
+                           f"¶{p['n']}</th><td style='text-align:left'>{_md(p['summary'])}</td></tr>"
+                           for p in art["paragraphs"])
+            return (f"<table class='civicnb-map'><caption style='text-align:left'><strong>Paragraph map</strong> "
+                    f"(our summary of each paragraph, in our own words)</caption>{rows}</table>")
+        from .content.article import copy_matches_map, parse_copy
+
+        path = self.project.article_copy()
+        if path is None:
+            return ("<div class='civicnb-note' role='note'><em>No copy of the full article has been supplied. "
+                    "Use the paragraph map above. (Teachers: see the teacher notes for how to add your own copy.)"
+                    "</em></div>")
+        blocks = parse_copy(path.read_text(encoding="utf-8"), art)
+        ok, msg = copy_matches_map(blocks, art)
+        out = []
+        for b in blocks:
+            num = f"¶{b.n}" if b.kind == "paragraph" else ""
+            style = "font-style:italic;color:#444" if b.kind == "caption" else ("font-weight:bold" if b.kind == "front" else "")
+            out.append(f"<tr><td style='color:#666;text-align:right;vertical-align:top'><small>line {b.line}</small></td>"
+                       f"<td style='text-align:right;vertical-align:top;padding:0 .5em'><strong>{num}</strong></td>"
+                       f"<td style='text-align:left;{style}'>{h(b.text)}</td></tr>")
+        warn = "" if ok else f"<div role='alert'>{h(msg)}</div>"
+        return (f"<div class='civicnb-article-copy'><strong>The article (copy supplied by your teacher)</strong>"
+                f"{warn}<table>{''.join(out)}</table></div>")
 
     def _sources_html(self) -> str:
         items = []

@@ -16,8 +16,13 @@ from pathlib import Path
 
 import fastjsonschema
 
-from .model import SPECIAL_ITEMS, Project
-from .yamlload import ContentError, LDict, LList
+from .model import ARTICLE_ITEMS, SPECIAL_ITEMS, Project
+from .yamlload import ContentError, LDict, LList, iso_date, load_yaml
+
+
+def load_claims_raw(lesson) -> list:
+    data = load_yaml(lesson.dir / "claims.yml", lesson.rel("claims.yml")) or {}
+    return [c for c in data.get("claims") or [] if isinstance(c, dict)]
 
 SCHEMAS = Path(__file__).parent / "schemas"
 CITE_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
@@ -41,8 +46,10 @@ def _schema(name: str):
 @lru_cache(maxsize=None)
 def _validator(name: str, kind: str | None = None):
     schema = _schema(name)
-    if kind == "item":  # one entry of a top-level list, e.g. one source
+    if kind == "item":  # one entry of a top-level list, e.g. one source or one claim
         schema = next(iter(schema["properties"].values()))["items"]
+    elif kind == "figure":
+        schema = schema["properties"]["figures"]["items"]
     elif kind is not None:
         schema = schema[kind]
     return fastjsonschema.compile(schema)
@@ -231,16 +238,25 @@ class Checker:
 
         ef = lesson.rel("exercises.yml")
         if (lesson.dir / "exercises.yml").exists():
-            exs = self.load(lambda: lesson.exercise_list, ef)
-            for i, ex in enumerate(exs or []):
-                self.check_exercise(lesson, ex, ids, check_item_sources, ef)
+            raw = self.load(lambda: lesson.raw_exercise_list, ef)
+            resolved = self.load(lambda: lesson.exercise_list, ef) or []
+            for ex, full in zip(raw or [], resolved):
+                self.check_exercise(lesson, ex, full, ids, check_item_sources, ef)
+        if (lesson.dir / "claims.yml").exists():
+            self.check_claims(lesson, as_of)
+        for fig in meta.get("figures") or []:
+            if isinstance(fig, dict):
+                ids[fig.get("id")] += 1
+                if ids[fig.get("id")] == 2:
+                    self.add(lf, fig.line_of("id"), f"duplicate id {fig.get('id')!r} in this lesson")
+                self.check_figure(lesson, fig, as_of)
         for sid in sorted(set(CITE_RE.findall(lesson.teacher_md))):
             if not self.known_source(sid):
                 line = next(n for n, t in enumerate(lesson.teacher_md.splitlines(), 1) if f"[@{sid}]" in t)
                 self.add(lesson.rel("teacher.md"), line, f"unknown source id {sid!r} in citation [@{sid}]")
         self.check_notebook(lesson)
 
-    def check_exercise(self, lesson, ex, ids, check_item_sources, ef):
+    def check_exercise(self, lesson, ex, full, ids, check_item_sources, ef):
         from ..exercises import KINDS  # light: registry of kind names and their checks
 
         if not isinstance(ex, dict):
@@ -252,7 +268,7 @@ class Checker:
             self.add(ef, ex.line_of("kind"),
                      f"{where}: unknown exercise kind {kind!r}; use one of: {', '.join(sorted(KINDS))}")
             return
-        if "key" not in ex and kind not in ("sort",):
+        if "key" not in ex and kind not in ("sort", "verdict"):
             self.add(ef, ex.line, f"{where}: missing 'key' (the answer key for the teacher edition); add it")
             return
         _validate(ex, "exercise_kinds", kind, self.problems, (ef, ex.line))
@@ -260,12 +276,148 @@ class Checker:
         if ids[ex.get("id")] == 2:
             self.add(ef, ex.line_of("id"), f"duplicate id {ex.get('id')!r} in this lesson")
         check_item_sources(ex, where, need_as_of=False)
-        for msg, line in KINDS[kind].check(ex):
+        if kind == "verdict" and ex.get("claim") not in lesson.claims:
+            self.add(ef, ex.line_of("claim"), f"{where}: claim {ex.get('claim')!r} is not in "
+                                              f"{lesson.rel('claims.yml')}; use one of its claim ids")
+            return
+        if kind == "timeline":
+            if not self.check_timeline_source(lesson, ex, ef, where):
+                return
+        for it in ex.get("items") or []:
+            if isinstance(it, dict) and it.get("claim"):
+                claim = lesson.claims.get(it["claim"])
+                if claim is None:
+                    self.add(ef, it.line_of("claim"), f"{where}: item {it.get('id')!r} names claim "
+                                                      f"{it['claim']!r}, which claims.yml does not have")
+                elif it.get("answer") != claim.get("type"):
+                    self.add(ef, it.line_of("answer"), f"{where}: item {it.get('id')!r} has answer "
+                             f"{it.get('answer')!r} but claims.yml gives {it['claim']} the type "
+                             f"{claim.get('type')!r}; make them agree")
+        for msg, line in KINDS[kind].check(full):
             self.add(ef, line, f"{where}: {msg}")
         for part in ("items", "events"):
-            for it in ex.get(part) or []:
+            for it in full.get(part) or []:
                 if isinstance(it, dict) and it.get("sources"):
-                    self.cite(ef, it.line_of("sources"), it["sources"], f"{where} {part[:-1]} {it.get('id')!r}")
+                    self.cite(getattr(it, "file", ef) or ef, it.line_of("sources"), it["sources"],
+                              f"{where} {part[:-1]} {it.get('id')!r}")
+
+    def check_timeline_source(self, lesson, ex, ef, where) -> bool:
+        if ex.get("events_from"):
+            if ex.get("events"):
+                self.add(ef, ex.line_of("events"), f"{where}: give either events or events_from, not both")
+            name = ex["events_from"]
+            rel = lesson.rel(name)
+            data = self.load(lambda: lesson.data_file(name), rel)
+            if data is None:
+                return False
+            if not _validate(data, "timeline", None, self.problems, (rel, 1)):
+                return False
+            known = {e.get("id") for e in data.get("events") or []}
+            for i, sel in enumerate(ex.get("select") or []):
+                if sel not in known:
+                    self.add(ef, ex["select"].line_of(i), f"{where}: select names {sel!r}, which {name} does not have")
+            for e in data.get("events") or []:
+                self.cite(rel, e.line_of("sources"), e.get("sources"), f"event {e.get('id')!r}")
+            return True
+        if not ex.get("events"):
+            self.add(ef, ex.line, f"{where}: a timeline needs events (or events_from: a file like timeline.yml)")
+            return False
+        return True
+
+    def check_claims(self, lesson, as_of):
+        cf = lesson.rel("claims.yml")
+        claims = self.load(lambda: lesson.claims, cf)
+        if claims is None:
+            return
+        seen = Counter()
+        for c in claims.values():
+            if not _validate(c, "claims", "item", self.problems, (cf, c.line)):
+                continue
+            seen[c["id"]] += 1
+            for ev in c["evidence"]:
+                self.cite(cf, ev.line_of("sources"), ev["sources"], f"claim {c['id']!r} evidence")
+                if as_of and ev["as_of"] > as_of:
+                    self.add(cf, ev.line_of("as_of"), f"claim {c['id']!r}: evidence as_of {ev['as_of']} is newer "
+                                                      f"than the lesson's as_of {as_of}")
+        # duplicates within claims.yml are caught when loading? ids are dict keys: count raw
+        raw = load_claims_raw(lesson)
+        for cid, n in Counter(c.get("id") for c in raw).items():
+            if n > 1:
+                self.add(cf, next(c.line for c in raw if c.get("id") == cid), f"duplicate claim id {cid!r}")
+        article = self.project.article
+        if article is None:
+            return
+        paragraphs = {p.get("n"): p for p in article.get("paragraphs") or [] if isinstance(p, dict)}
+        covered = {c.get("paragraph") for c in claims.values()}
+        for c in claims.values():
+            if c.get("paragraph") not in paragraphs and c.get("paragraph") != 0:
+                self.add(cf, c.line_of("paragraph"), f"claim {c.get('id')!r}: paragraph {c.get('paragraph')} is not in "
+                                                     "the article's paragraph map (0 means the headline or subtitle)")
+        for n, p in sorted(paragraphs.items()):
+            if n not in covered and p.get("checkable", True):
+                self.add("lessons/article/article.yml", p.line,
+                         f"paragraph {n} makes no claim in {cf}; add its checkable claims, or mark the "
+                         "paragraph checkable: false with why_not")
+
+    def check_article(self):
+        article = self.load(lambda: self.project.article, "lessons/article/article.yml")
+        if article is None:
+            return
+        af = "lessons/article/article.yml"
+        if not _validate(article, "article", None, self.problems, (af, 1)):
+            return
+        cit = article["citation"]
+        self.cite(af, cit.line_of("source"), [cit["source"]] + list(cit.get("sources") or []), "citation")
+        numbers = [p["n"] for p in article["paragraphs"]]
+        if numbers != list(range(1, len(numbers) + 1)):
+            self.add(af, article["paragraphs"].line, "paragraphs must be numbered 1, 2, 3… in order, with no gaps")
+        for ph in article.get("phrases") or []:
+            if ph["paragraph"] > len(numbers):
+                self.add(af, ph.line_of("paragraph"), f"phrase {ph['id']!r}: no paragraph {ph['paragraph']}")
+            if len(ph["text"].split()) > 8:
+                self.add(af, ph.line_of("text"), f"phrase {ph['id']!r} quotes {len(ph['text'].split())} words; "
+                                                 "quote a few words only (at most 8)")
+        for p in article["paragraphs"]:
+            if p.get("checkable") is False and not p.get("why_not"):
+                self.add(af, p.line, f"paragraph {p['n']} is marked checkable: false; say why in why_not")
+
+    def check_figure(self, lesson, fig, as_of):
+        from ..charts import CHARTS
+
+        lf = lesson.rel("lesson.yml")
+        where = f"figure {fig.get('id')!r}"
+        if not _validate(fig, "lesson", "figure", self.problems, (lf, fig.line)):
+            return
+        if fig["chart"] not in CHARTS:
+            self.add(lf, fig.line_of("chart"), f"{where}: unknown chart {fig['chart']!r}; use one of: "
+                                               f"{', '.join(sorted(CHARTS))}")
+        path = self.project.lessons_dir / fig["data"]
+        rel = f"lessons/{fig['data']}"
+        if not path.is_file():
+            self.add(lf, fig.line_of("data"), f"{where}: data file {rel} does not exist")
+            return
+        rows = self.project.data_csv(fig["data"])
+        need = {"date", "value", "series", "label", "source", "as_of"}
+        missing = need - set(rows[0] if rows else need)
+        if missing or not rows:
+            self.add(rel, 1, f"the header must have the columns {', '.join(sorted(need))} "
+                             f"(missing: {', '.join(sorted(missing)) or 'every row'})")
+            return
+        for n, r in enumerate(rows, 2):
+            if iso_date(r["date"]) is None:
+                self.add(rel, n, f"date {r['date']!r} must be YYYY-MM-DD")
+            try:
+                float(r["value"])
+            except ValueError:
+                self.add(rel, n, f"value {r['value']!r} must be a number")
+            if not self.known_source(r["source"]):
+                self.add(rel, n, f"unknown source id {r['source']!r}; every point needs a source in lessons/sources.yml")
+            if iso_date(r["as_of"]) is None:
+                self.add(rel, n, "as_of must be a date (YYYY-MM-DD): when was this figure last checked?")
+            elif as_of and r["as_of"] > as_of:
+                self.add(rel, n, f"as_of {r['as_of']} is newer than lesson {lesson.name}'s as_of {as_of}")
+        if as_of and fig["as_of"] > as_of:
+            self.add(lf, fig.line_of("as_of"), f"{where}: as_of is newer than the lesson's as_of {as_of}")
 
     def check_notebook(self, lesson):
         """Every exercise shown in the notebook exists; every exercise is shown somewhere."""
@@ -295,7 +447,8 @@ class Checker:
                                  "to one sentence saying what the figure shows")
             if show:
                 shown.add(show)
-                if show not in SPECIAL_ITEMS and show not in lesson.exercises and show not in lesson.blocks:
+                if (show not in SPECIAL_ITEMS and show not in ARTICLE_ITEMS and show not in lesson.exercises
+                        and show not in lesson.blocks and show not in lesson.figures):
                     self.add(rel, i, f"cell {i} shows {show!r}, which lesson {lesson.name} does not define")
         for ex_id, ex in lesson.exercises.items():
             if ex_id not in shown:
@@ -327,6 +480,8 @@ class Checker:
 
     def run(self) -> list[Problem]:
         self.check_sources()
+        if (self.project.lessons_dir / "article" / "article.yml").exists():
+            self.check_article()
         if self.check_unit():
             for lesson in self.project.lessons():
                 self.check_lesson(lesson)

@@ -14,6 +14,15 @@ from .yamlload import LDict, load_yaml
 
 SPECIAL_ITEMS = ("header", "essential-question", "i-can", "vocabulary", "content-note", "save-panel",
                  "sources")
+ARTICLE_ITEMS = ("article-citation", "article-map", "article-text")
+ARTICLE_COPY = "lessons/article/copy.txt"  # where a teacher may put their own copy (git-ignored)
+
+
+def _copy(d):
+    """A shallow copy of an LDict that keeps its line information."""
+    out = LDict(d)
+    out.file, out.line, out.lines = d.file, d.line, dict(d.lines)
+    return out
 
 
 def find_root(start: str | Path | None = None) -> Path:
@@ -50,12 +59,59 @@ class Lesson:
         return load_yaml(self.dir / "lesson.yml", self.rel("lesson.yml"))
 
     @cached_property
-    def exercise_list(self) -> list:
+    def raw_exercise_list(self) -> list:
+        """The exercises exactly as written in exercises.yml (what ``check`` validates)."""
         path = self.dir / "exercises.yml"
         if not path.exists():
             return []
         data = load_yaml(path, self.rel("exercises.yml")) or {}
         return list(data.get("exercises") or []) if isinstance(data, dict) else []
+
+    @cached_property
+    def exercise_list(self) -> list:
+        """The exercises with their references filled in: a ``verdict`` card gets its claim
+        (``_claim``), a timeline with ``events_from`` gets its events and the article cut-off."""
+        return [self._resolve(ex) for ex in self.raw_exercise_list]
+
+    def _resolve(self, ex):
+        if not isinstance(ex, dict):
+            return ex
+        if ex.get("kind") == "verdict" and ex.get("claim") in self.claims:
+            ex = _copy(ex)
+            ex["_claim"] = self.claims[ex["claim"]]
+        elif ex.get("kind") == "timeline" and ex.get("events_from"):
+            data = self.data_file(ex["events_from"])
+            if isinstance(data, dict):
+                ex = _copy(ex)
+                events = [e for e in data.get("events") or [] if isinstance(e, dict)]
+                if ex.get("select"):
+                    by_id = {e.get("id"): e for e in events}
+                    events = [by_id[i] for i in ex["select"] if i in by_id]
+                ex["events"] = events
+                if "cutoff" not in ex and data.get("article_knowledge_ends"):
+                    ex["cutoff"] = {"date": data["article_knowledge_ends"],
+                                    "label": "The article's knowledge ends here"}
+                ex.setdefault("as_of", data.get("as_of"))
+        return ex
+
+    def data_file(self, name: str):
+        """A YAML data file in the lesson folder (e.g. timeline.yml), loaded once."""
+        cache = self.__dict__.setdefault("_data_files", {})
+        if name not in cache:
+            cache[name] = load_yaml(self.dir / name, self.rel(name))
+        return cache[name]
+
+    @cached_property
+    def claims(self) -> dict:
+        path = self.dir / "claims.yml"
+        if not path.exists():
+            return {}
+        data = load_yaml(path, self.rel("claims.yml")) or {}
+        return {c.get("id"): c for c in (data.get("claims") or []) if isinstance(c, dict)}
+
+    @cached_property
+    def figures(self) -> dict:
+        return {f.get("id"): f for f in (self.meta.get("figures") or []) if isinstance(f, dict)}
 
     @cached_property
     def exercises(self) -> dict:
@@ -91,6 +147,10 @@ class Lesson:
             return "exercise", self.exercises[item_id]
         if item_id in self.blocks:
             return "block", self.blocks[item_id]
+        if item_id in self.figures:
+            return "figure", self.figures[item_id]
+        if item_id in ARTICLE_ITEMS:
+            return item_id, self.project.article
         raise KeyError(f"lesson {self.name} has no item {item_id!r}")
 
     def cited_source_ids(self) -> list[str]:
@@ -110,6 +170,8 @@ class Lesson:
 
         walk(self.meta)
         walk(self.exercise_list)
+        for fig in self.figures.values():
+            seen.update((sid, None) for sid in figure_sources(self.project, fig))
         return list(seen)
 
     @property
@@ -163,3 +225,35 @@ class Project:
 
     def lessons(self) -> list[Lesson]:
         return [self.lesson(n) for n in self.lesson_names]
+
+    @cached_property
+    def article(self):
+        """lessons/article/article.yml (citation, paragraph map, images, phrases), or None."""
+        path = self.lessons_dir / "article" / "article.yml"
+        return load_yaml(path, "lessons/article/article.yml") if path.exists() else None
+
+    def article_copy(self) -> Path | None:
+        """A teacher-supplied full copy of the article: $CIVICNB_ARTICLE, else lessons/article/copy.txt.
+
+        The package never ships the article's text; it shows one only when a teacher supplies it."""
+        env = os.environ.get("CIVICNB_ARTICLE")
+        path = Path(env).expanduser() if env else self.root / ARTICLE_COPY
+        return path if path.is_file() else None
+
+    def data_csv(self, rel: str) -> list[dict]:
+        import csv
+
+        with open(self.lessons_dir / rel, newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+
+def figure_sources(project, fig) -> list[str]:
+    try:
+        rows = project.data_csv(fig["data"])
+    except (OSError, KeyError):
+        return []
+    out: dict[str, None] = {}
+    for r in rows:
+        if r.get("source"):
+            out[r["source"]] = None
+    return list(out)

@@ -34,7 +34,7 @@ class Kind:
         return ()
 
     # -- student widget --------------------------------------------------------------------------
-    def widget(self, ex, answer, save: Callable[[dict], None]):  # pragma: no cover - abstract
+    def widget(self, ex, answer, save: Callable[[dict], None], cite=None):  # pragma: no cover - abstract
         raise NotImplementedError
 
     # -- print views -----------------------------------------------------------------------------

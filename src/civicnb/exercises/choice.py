@@ -41,7 +41,7 @@ class SingleChoice(Kind):
         status = "correct" if choice == ex["key"]["answer"] else "incorrect"
         return status, opt["feedback"]
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         labels = [(f"{l}. {o['text']}", o["id"]) for l, o in zip(letters(len(ex["options"])), ex["options"])]
@@ -114,7 +114,7 @@ class MultiSelect(Kind):
         detail = " ".join(notes[:3]) if (misses or extra) else ""
         return status, f"{summary} {detail}".strip()
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         chosen = set((answer or {}).get("choices") or [])

@@ -51,7 +51,7 @@ class Highlight(Kind):
             parts.append(f"Some selected words are plain description, not what we are looking for ({sample}).")
         return ("partly" if found else "incorrect"), " ".join(parts)
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         chosen = set((answer or {}).get("selected") or [])

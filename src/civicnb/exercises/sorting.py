@@ -53,7 +53,7 @@ class Sort(Kind):
         return ("incomplete" if missing and not wrong else "partly" if len(wrong) < len(items) else "incorrect",
                 " ".join(parts))
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         placed = dict((answer or {}).get("placements") or {})
@@ -154,12 +154,16 @@ class Timeline(Kind):
             return "incorrect", "Two events have the same number. Each number is used once."
         ok = sum(1 for e in events if int(pos[e["id"]]) == right[e["id"]])
         if ok == len(events):
-            return "correct", "All in order. " + ex["key"]["why"]
+            cut = ex.get("cutoff")
+            after = [e for e in events if cut and e["date"] > cut["date"]]
+            line = (f" The article's knowledge ends on {cut['date']}: the last {len(after)} event(s) happened "
+                    "after it was written, so it could not report them.") if after else ""
+            return "correct", "All in order. " + ex["key"]["why"] + line
         first_wrong = next(e for e in sorted(events, key=lambda e: e["date"]) if int(pos[e["id"]]) != right[e["id"]])
         return ("partly" if ok else "incorrect",
                 f"{ok} of {len(events)} are in the right place. Look again at: **{first_wrong['text']}**.")
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         pos = dict((answer or {}).get("positions") or {})
@@ -211,8 +215,22 @@ class Timeline(Kind):
     def filled(self, ex, answer):
         return "\n".join([self._rows(ex, (answer or {}).get("positions"))])
 
+    def _ordered(self, ex):
+        """The key: events in time order with their dates, and a line where the article's knowledge ends."""
+        cut = ex.get("cutoff")
+        shuffled = {e["id"]: chr(64 + k) for k, e in enumerate(stable_shuffle(ex["events"], ex["id"]), 1)}
+        cells, drawn = [], False
+        for n, e in enumerate(sorted(ex["events"], key=lambda e: e["date"]), 1):
+            if cut and not drawn and e["date"] > cut["date"]:
+                cells.append(f"table.cell(colspan: 3, fill: luma(225))[#strong[{typ.text('— ' + cut['label'] + ' (' + cut['date'] + ') —')}]]")
+                drawn = True
+            cells += [typ.content(typ.text(str(n))),
+                      typ.content(typ.text(f"{shuffled[e['id']]}. ") + typ.inline(e["text"]) + cite_mark(e.get("sources"))),
+                      typ.content(typ.text(e["date"]))]
+        header = [typ.string("Order"), typ.string("Event"), typ.string("Date")]
+        return typ.call("ordertable", "3", typ.array(header), typ.array(cells))
+
     def key(self, ex):
-        right = {eid: i for i, eid in enumerate(self.order(ex), 1)}
-        return "\n".join([self._rows(ex, right, dated=True),
+        return "\n".join([self._ordered(ex),
                           key_block(labelled("Why:", typ.inline(ex["key"]["why"])), teacher_note(ex)),
                           ])

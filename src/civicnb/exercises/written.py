@@ -36,7 +36,7 @@ class Written(Kind):
     def lines(self, ex) -> int:
         return int(ex.get("lines") or self.default_lines)
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         rows = max(3, min(14, self.lines(ex) + 1))
@@ -84,7 +84,7 @@ class CER(Kind):
     def is_answered(self, answer):
         return any((answer or {}).get(p, "").strip() for p, _, _ in self.parts)
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         areas = {}
@@ -139,7 +139,7 @@ class Scale(Kind):
     def is_answered(self, answer):
         return bool((answer or {}).get("ratings"))
 
-    def widget(self, ex, answer, save):
+    def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         ratings = dict((answer or {}).get("ratings") or {})

@@ -130,6 +130,14 @@ class Renderer:
             cn = m.get("content_note") or {}
             return typ.call("notebox", typ.content(typ.text("Content note.")),
                             typ.content(typ.inline(cn.get("text", "")) + cite_mark(cn.get("sources"))))
+        if kind == "figure":
+            return self.figure(data)
+        if kind == "article-citation":
+            return self.article_citation(data)
+        if kind == "article-map":
+            return self.article_map(data)
+        if kind == "article-text":
+            return ""  # the teacher-supplied copy prints once, as a source packet at the end
         if kind == "block":
             title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
             body = typ.paragraphs(data.get("text", "")) if data.get("text") else ""
@@ -153,6 +161,92 @@ class Renderer:
         return typ.call("question", str(self.qnum), title, typ.content(prompt),
                         typ.content(view))
 
+    def figure(self, fig) -> str:
+        from ..charts import figure_svg
+        from ..content.model import figure_sources
+
+        blob = figure_svg(self.project, fig)
+        name = f"fig-{fig['id']}-{hashlib.sha256(blob).hexdigest()[:12]}.svg"
+        self.assets[name] = blob
+        cap = typ.inline(fig.get("caption") or fig["title"]) + cite_mark(figure_sources(self.project, fig))
+        cap += f" #text(size: 8.5pt)[{typ.text('(Data as of ' + fig['as_of'] + '.)')}]"
+        return (f"#figure(image({typ.string(name)}, alt: {typ.string(fig['alt'])}, width: 100%), "
+                f"caption: [{cap}])")
+
+    def article_citation(self, art) -> str:
+        if art is None:
+            return ""
+        c = art["citation"]
+        lines = [f"#strong[{typ.text('“' + c['headline'] + '”')}]"]
+        if c.get("headline_alt"):
+            lines.append(typ.text("The page also shows a second headline: “" + c["headline_alt"] + "”."))
+        lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {c['date']}") + cite_mark([c["source"]]))
+        if c.get("date_note"):
+            lines.append(typ.inline(c["date_note"]))
+        lacks = "\n".join(f"- {typ.inline(x)}" for x in c.get("lacks") or [])
+        body = " \\\n".join(lines) + (f"\n\n#strong[{typ.text('What the page does not give you:')}]\n{lacks}" if lacks else "")
+        return typ.call("framed", typ.content(typ.text("The article")), typ.content(body))
+
+    def article_map(self, art) -> str:
+        if art is None:
+            return ""
+        cells = []
+        for p in art["paragraphs"]:
+            cells += [typ.content(typ.text(f"¶{p['n']}")), typ.content(typ.inline(p["summary"]))]
+        head = typ.text("Paragraph map: our summary of each paragraph, in our own words.")
+        return (f"#strong[{head}]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
+                f"stroke: 0.5pt + luma(150), {', '.join(cells)})")
+
+    def source_packet(self) -> str:
+        """The teacher-supplied copy of the article, numbered like the paragraph map."""
+        from ..content.article import copy_matches_map, parse_copy
+
+        if self.project.article is None or not any(
+                (c.get("metadata") or {}).get("civicnb", {}).get("show") == "article-text" for c in self._cells):
+            return ""
+        path = self.project.article_copy()
+        if path is None:
+            return ""
+        blocks = parse_copy(path.read_text(encoding="utf-8"), self.project.article)
+        ok, msg = copy_matches_map(blocks, self.project.article)
+        rows = []
+        for b in blocks:
+            num = f"¶{b.n}" if b.kind == "paragraph" else ""
+            text = typ.text(b.text)
+            if b.kind == "caption":
+                text = f"#emph[{text}]"
+            elif b.kind == "front":
+                text = f"#strong[{text}]"
+            rows += [typ.content(f"#text(size: 8pt)[{typ.text(str(b.line))}]"), typ.content(f"#strong[{typ.text(num)}]"),
+                     typ.content(text)]
+        note = typ.text("Supplied by the teacher for classroom use. Line numbers are the lines of the supplied file; "
+                        "¶ numbers match the paragraph map.") + ("" if ok else " " + typ.text(msg))
+        return ("#pagebreak()\n#heading(level: 2)[Source packet: the article]\n" + f"#text(size: 9.5pt)[{note}]\n\n"
+                f"#table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 3pt, y: 2.5pt), {', '.join(rows)})")
+
+    def claims_appendix(self) -> str:
+        """Teacher edition: the whole claims inventory with verdicts and evidence."""
+        from ..exercises.verdict import SOURCE_KIND, VERDICT_LABEL
+
+        claims = self.lesson.claims
+        if not claims or not self.teacher:
+            return ""
+        cells = []
+        for c in claims.values():
+            evidence = "\n".join(
+                f"- #strong[{typ.text(SOURCE_KIND.get(e['kind'], e['kind']) + ':')}] {typ.inline(e['note'])}"
+                f"{cite_mark(e['sources'])} #text(size: 8pt)[{typ.text('(as of ' + e['as_of'] + ')')}]"
+                for e in c["evidence"])
+            where = f"¶{c['paragraph']}" if c["paragraph"] else "headline"
+            cells += [typ.content(typ.text(f"{c['id'].replace('claim-', '')} · {where}")),
+                      typ.content(typ.inline(c["paraphrase"]) + f" \\ #text(size: 8.5pt)[{typ.text(c['type'].replace('-', ' '))}]"),
+                      typ.content(f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}] \\ " + typ.inline(c["verdict_why"])
+                                  + "\n" + evidence)]
+        return ("#pagebreak()\n#heading(level: 2)[Teacher appendix: the claims inventory]\n"
+                "#set text(size: 9.5pt)\n"
+                "#table(columns: (auto, 1.3fr, 2.2fr), align: left + top, table.header([*Claim*], [*What the article "
+                f"says*], [*Verdict and evidence*]), {', '.join(cells)})")
+
     def output(self, cell) -> str:
         """A code cell without lesson content: keep image outputs that carry alt text (figures)."""
         alt = ((cell.get("metadata") or {}).get("civicnb") or {}).get("alt")
@@ -175,7 +269,8 @@ class Renderer:
 
     def cells(self, nb: dict) -> str:
         out = []
-        for cell in nb.get("cells", []):
+        self._cells = nb.get("cells", [])
+        for cell in self._cells:
             tags = _tags(cell)
             if "notebook-only" in tags or ("teacher" in tags and not self.teacher):
                 continue
@@ -203,6 +298,7 @@ class Renderer:
 
     def render(self, nb: dict) -> Rendered:
         body = self.head() + "\n\n" + self.cells(nb)
+        body += "\n\n" + self.source_packet() + "\n\n" + self.claims_appendix()
         order: list[str] = []
 
         def number(mm):

@@ -1,0 +1,69 @@
+"""Charts drawn from lesson data files: print-safe (black, grey, line styles and marker shapes, never
+colour alone), colour-blind safe, with alt text from the lesson. Output is SVG with text as paths and
+no dates in it, so the same data always gives the same bytes.
+
+A chart is a function ``(rows, figure_spec) -> matplotlib Figure`` registered in ``CHARTS``; ``rows`` are
+the CSV rows (dicts of strings).
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+CHARTS: dict = {}
+
+
+def chart(name):
+    def register(fn):
+        CHARTS[name] = fn
+        return fn
+    return register
+
+
+@lru_cache(maxsize=1)
+def _style() -> dict:
+    """Register the handout font with matplotlib (once) and return the chart style.
+
+    The style is applied with ``rc_context`` only while a chart is drawn, so a notebook's own
+    matplotlib settings are never changed."""
+    from matplotlib import font_manager
+
+    family = ["DejaVu Sans"]
+    try:
+        from pathlib import Path
+
+        import fontpkg_atkinson_hyperlegible as atk
+
+        for f in sorted((Path(atk.ROOT) / "files").glob("*.ttf")):
+            font_manager.fontManager.addfont(str(f))
+        family = ["Atkinson Hyperlegible", "DejaVu Sans"]
+    except Exception:  # pragma: no cover - the font is a dependency; fall back quietly
+        pass
+    return {
+        "font.family": family, "font.size": 10, "svg.hashsalt": "civicnb", "svg.fonttype": "path",
+        "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "black",
+        "axes.labelcolor": "black", "xtick.color": "black", "ytick.color": "black",
+    }
+
+
+def render_svg(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)  # never left open to be shown a second time by the inline backend
+    return buf.getvalue()
+
+
+def figure_svg(project, spec) -> bytes:
+    """The SVG for one figure entry of a lesson (``figures:`` in lesson.yml)."""
+    import matplotlib
+
+    style = _style()
+    rows = project.data_csv(spec["data"])
+    with matplotlib.rc_context(style):
+        return render_svg(CHARTS[spec["chart"]](rows, spec))
+
+
+# Import the chart modules so that CHARTS is complete for `civicnb check`, without importing matplotlib.
+from . import cecot  # noqa: E402,F401

@@ -1,0 +1,48 @@
+"""Charts for the CECOT lessons."""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import chart
+
+# series id -> (legend label, line style, marker, face colour); black and grey only
+STYLES = {
+    "capacity-official": ("Official capacity (the government says)", "--", "s", "black"),
+    "capacity-disputed": ("Capacity found by others (disputed)", ":", "D", "white"),
+    "population-reported": ("Prisoners held, reported", "-", "o", "black"),
+    "population-estimate": ("Estimate by a news outlet (not official)", "none", "^", "white"),
+}
+
+
+@chart("capacity_population")
+def capacity_population(rows, spec):
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = plt.subplots(figsize=(6.8, 3.6), dpi=100)
+    by_series: dict = {}
+    for r in rows:
+        by_series.setdefault(r["series"], []).append(
+            (dt.date.fromisoformat(r["date"]), float(r["value"])))
+    for series, (label, ls, marker, face) in STYLES.items():
+        pts = sorted(by_series.pop(series, []))
+        if not pts:
+            continue
+        xs, ys = zip(*pts)
+        ax.plot(xs, ys, linestyle=ls, marker=marker, markerfacecolor=face, markeredgecolor="black",
+                color="black" if series != "capacity-disputed" else "0.35", linewidth=1.4, markersize=6,
+                label=label)
+    for series, pts in sorted(by_series.items()):  # any other series: plain grey points
+        xs, ys = zip(*sorted(pts))
+        ax.plot(xs, ys, linestyle="none", marker="x", color="0.4", label=series)
+    ax.set_ylim(0, 45000)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v):,}"))
+    ax.set_ylabel("People")
+    ax.grid(axis="y", color="0.85", linewidth=0.6)
+    ax.set_title(spec.get("title", ""), fontsize=11, loc="left")
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator((1, 4, 7, 10)))
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncol=2)
+    return fig

@@ -1,0 +1,123 @@
+""""Check it" cards: read short evidence notes from different kinds of sources, pick a verdict on a
+claim from the article, and give a reason. Lateral reading, simulated offline: the evidence notes
+stand in for the tabs a fact-checker would open."""
+from __future__ import annotations
+
+from ..handout import typ
+from .base import (Kind, cite_mark, feedback_html, h, key_block, labelled, letters, md_html, prompt_html,
+                   teacher_note)
+
+VERDICTS = [
+    ("accurate", "Accurate", "The evidence supports the claim as written."),
+    ("missing-context", "Accurate but missing context", "True, but it leaves out something that changes how it reads."),
+    ("misleading", "Exaggerated or misleading", "It overstates, twists or misattributes what the evidence shows."),
+    ("unsupported", "Unsupported", "No good evidence backs it up (or the article gives none and none was found)."),
+    ("outdated", "Outdated since publication", "It may have been true then, but later events changed it."),
+]
+VERDICT_LABEL = {v: label for v, label, _ in VERDICTS}
+SOURCE_KIND = {
+    "government": "Government", "news-agency": "News agency", "news": "News outlet",
+    "rights-group": "Human-rights group", "court": "Court record", "law": "Law or treaty text",
+    "international-body": "International body", "research": "Research",
+}
+
+
+class Verdict(Kind):
+    name = "verdict"
+    label = "Choose a verdict, then give your reason."
+
+    def claim(self, ex):
+        return ex["_claim"]
+
+    def grade(self, ex, answer):
+        v = (answer or {}).get("verdict")
+        if not v:
+            return None
+        c = self.claim(ex)
+        if v == c["verdict"]:
+            return "correct", c["verdict_why"]
+        return "incorrect", (f"Reread the notes. *{VERDICT_LABEL.get(v, v)}* means: "
+                             f"{dict((a, d) for a, _, d in VERDICTS).get(v, '')} Does every note fit that?")
+
+    def is_answered(self, answer):
+        return bool((answer or {}).get("verdict"))
+
+    def _evidence_html(self, ex, cite):
+        items = []
+        for ev in self.claim(ex)["evidence"]:
+            items.append(f"<li><strong>{h(SOURCE_KIND.get(ev['kind'], ev['kind']))}:</strong> {md_html(ev['note'])}"
+                         f"{cite(ev['sources'])} <small><em>As of {h(ev['as_of'])}.</em></small></li>")
+        return "<ol class='civicnb-evidence'>" + "".join(items) + "</ol>"
+
+    def widget(self, ex, answer, save, cite=None):
+        cite = cite or (lambda ids: "")
+        import ipywidgets as W
+
+        c = self.claim(ex)
+        state = dict(answer or {})
+        claim_html = (f"<div class='civicnb-claim' style='border:2px solid #000;padding:.4em .7em'>"
+                      f"<strong>Claim (paragraph {c['paragraph'] or 'headline'}):</strong> {md_html(c['paraphrase'])}</div>")
+        radio = W.RadioButtons(options=[(f"{l}. {label}", v) for l, (v, label, _) in zip(letters(5), VERDICTS)],
+                               value=state.get("verdict"), description="Verdict",
+                               layout=W.Layout(width="auto"), style={"description_width": "initial"})
+        reason = W.Textarea(value=state.get("reason", ""), description="Your reason",
+                            placeholder="Which note convinced you, and why?", rows=3, continuous_update=True,
+                            layout=W.Layout(width="95%"), style={"description_width": "initial"})
+        fb = W.HTML()
+
+        def show():
+            g = self.grade(ex, state)
+            fb.value = feedback_html(*g) if g else ""
+
+        def changed(_):
+            state.update({"verdict": radio.value, "reason": reason.value})
+            save(dict(state))
+            show()
+
+        radio.observe(changed, names="value")
+        reason.observe(changed, names="value")
+        show()
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(claim_html),
+                      W.HTML("<strong>Evidence notes</strong>" + self._evidence_html(ex, cite)),
+                      W.HTML(f"<em>{h(self.label)}</em>"), radio, reason, fb])
+        box.controls = {"verdict": radio, "reason": reason}
+        box.feedback = fb
+        return box
+
+    def _card(self, ex, marked=None, reason=None, key=False):
+        c = self.claim(ex)
+        where = f"paragraph {c['paragraph']}" if c["paragraph"] else "the headline"
+        parts = [typ.call("claimbox", typ.content(typ.text(f"Claim ({where}): ") + typ.inline(c["paraphrase"])))]
+        notes = []
+        for ev in c["evidence"]:
+            notes.append(f"+ #strong[{typ.text(SOURCE_KIND.get(ev['kind'], ev['kind']) + ':')}] "
+                         f"{typ.inline(ev['note'])}{cite_mark(ev['sources'])} "
+                         f"#text(size: 9pt)[{typ.text('(as of ' + ev['as_of'] + ')')}]")
+        parts.append(f"#strong[{typ.text('Evidence notes')}]\n" + "\n".join(notes))
+        parts.append(typ.text(self.label))
+        for l, (v, label, desc) in zip(letters(5), VERDICTS):
+            parts.append(typ.call("option", typ.string(l), typ.content(f"#strong[{typ.text(label)}] " + typ.text("— " + desc)),
+                                  marked="true" if v == marked else "false"))
+        if reason is not None:
+            parts.append(labelled("My reason:", "") + typ.call("studentanswer", typ.string(reason)))
+        elif not key:
+            parts.append(labelled("My reason:", "") + typ.call("answerlines", "2"))
+        return "\n\n".join(parts)
+
+    def paper(self, ex):
+        return self._card(ex)
+
+    def filled(self, ex, answer):
+        a = answer or {}
+        return self._card(ex, marked=a.get("verdict"), reason=a.get("reason", ""))
+
+    def key(self, ex):
+        c = self.claim(ex)
+        return "\n\n".join([self._card(ex, marked=c["verdict"], key=True), key_block(
+            labelled("Verdict:", typ.text(VERDICT_LABEL[c["verdict"]])),
+            labelled("Why:", typ.inline(c["verdict_why"])),
+            labelled("Type of claim:", typ.text(c["type"].replace("-", " "))),
+            labelled("Who the article names as its source:",
+                     typ.text(c.get("source_text") or {"none": "no one", "unnamed-group": "an unnamed group",
+                                                       "named-person": "a named person"}[c["source_named"]])),
+            teacher_note(ex))])
