@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: handouts handouts-a4 test check lab bench install clean help
+.PHONY: handouts handouts-a4 test check lab bench install browser-deps clean help
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
@@ -34,8 +34,21 @@ handouts-a4: $(STAMP)
 check: $(STAMP)
 	$(BIN)/civicnb check
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
+
+# The browser tests drive JupyterLab in Debian's Chromium (a browser download by Playwright is not
+# used). Installed with apt-get when missing and we are root; otherwise a note, and those tests skip.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser-deps: installing Debian's chromium for the browser tests (apt-get)"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	    || echo "browser-deps: NOTE: could not install chromium; the browser tests will be skipped"; \
+	else \
+	  echo "browser-deps: NOTE: /usr/bin/chromium is missing and this is not root (or not Debian):"; \
+	  echo "  the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
+	fi
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/index.ipynb
