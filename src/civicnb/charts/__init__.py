@@ -8,6 +8,7 @@ the CSV rows (dicts of strings).
 from __future__ import annotations
 
 import io
+import os
 from functools import lru_cache
 
 CHARTS: dict = {}
@@ -55,14 +56,49 @@ def render_svg(fig) -> bytes:
     return buf.getvalue()
 
 
-def figure_svg(project, spec) -> bytes:
-    """The SVG for one figure entry of a lesson (``figures:`` in lesson.yml)."""
-    import matplotlib
+_MEMO: dict = {}
 
-    style = _style()
-    rows = project.data_csv(spec["data"])
-    with matplotlib.rc_context(style):
-        return render_svg(CHARTS[spec["chart"]](rows, spec))
+
+def _cache_key(project, spec) -> str:
+    import hashlib
+    import json
+    from pathlib import Path
+
+    h = hashlib.sha256(json.dumps(dict(spec), sort_keys=True, default=str).encode())
+    h.update((project.lessons_dir / spec["data"]).read_bytes())
+    for code in sorted(Path(__file__).parent.glob("*.py")):  # a change to any chart redraws it
+        h.update(code.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def figure_svg(project, spec) -> bytes:
+    """The SVG for one figure entry of a lesson (``figures:`` in lesson.yml).
+
+    Drawing a chart costs a matplotlib import and a few hundred milliseconds, so the SVG is cached
+    by the hash of its data, its spec and the chart code: in memory, and in build/cache/charts/
+    under the project (skipped quietly where that folder cannot be written)."""
+    key = _cache_key(project, spec)
+    if key in _MEMO:
+        return _MEMO[key]
+    disk = project.root / "build" / "cache" / "charts" / f"{key}.svg"
+    try:
+        svg = disk.read_bytes()
+    except OSError:
+        import matplotlib
+
+        style = _style()
+        rows = project.data_csv(spec["data"])
+        with matplotlib.rc_context(style):
+            svg = render_svg(CHARTS[spec["chart"]](rows, spec))
+        try:
+            disk.parent.mkdir(parents=True, exist_ok=True)
+            tmp = disk.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(svg)
+            os.replace(tmp, disk)
+        except OSError:
+            pass
+    _MEMO[key] = svg
+    return svg
 
 
 # Import the chart modules so that CHARTS is complete for `civicnb check`, without importing matplotlib.

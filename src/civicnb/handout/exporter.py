@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from nbconvert.exporters import Exporter
-from traitlets import Unicode, validate
+from traitlets import List, Unicode, validate
 
 
 class _HandoutExporter(Exporter):
@@ -18,6 +18,9 @@ class _HandoutExporter(Exporter):
     output_mimetype = "application/pdf"
 
     paper = Unicode("letter", help="Paper size: 'letter' (US Letter, default) or 'a4'.").tag(config=True)
+    # The handout is rendered from the lesson data, so nbconvert's generic preprocessors (each of which
+    # re-validates the notebook) have nothing to do here.
+    default_preprocessors = List([])
 
     @validate("paper")
     def _check_paper(self, proposal):
