@@ -8,7 +8,7 @@ from . import chart
 # series id -> (legend label, line style, marker, face colour); black and grey only
 STYLES = {
     "capacity-official": ("Official capacity (the government says)", "--", "s", "black"),
-    "capacity-disputed": ("Capacity found by others (disputed)", ":", "D", "white"),
+    "capacity-disputed": ("Other capacity figures (disputed)", ":", "D", "white"),
     "population-reported": ("Prisoners held, reported", "-", "o", "black"),
     "population-estimate": ("Estimate by a news outlet (not official)", "none", "^", "white"),
 }
@@ -37,6 +37,8 @@ def capacity_population(rows, spec):
         xs, ys = zip(*sorted(pts))
         ax.plot(xs, ys, linestyle="none", marker="x", color="0.4", label=series)
     ax.set_ylim(0, 45000)
+    first = min(dt.date.fromisoformat(r["date"]) for r in rows)
+    ax.set_xlim(left=dt.date(first.year, 1, 1))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v):,}"))
     ax.set_ylabel("People")
     ax.grid(axis="y", color="0.85", linewidth=0.6)

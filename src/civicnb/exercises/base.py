@@ -116,6 +116,15 @@ def teacher_note(ex) -> str:
 CITE_MARK = "\x01"
 
 
+ONCE_BLOCKS: dict = {}  # name -> function returning Typst markup, printed once per handout
+ONCE_RE = __import__("re").compile(f"{CITE_MARK}once:([a-z-]+){CITE_MARK}")
+
+
+def once(name: str) -> str:
+    """A placeholder for a block that prints once per handout, where it is first needed."""
+    return f"{CITE_MARK}once:{name}{CITE_MARK}"
+
+
 def cite_mark(ids) -> str:
     """A placeholder for citation numbers; the handout renderer numbers sources per handout.
 

@@ -4,8 +4,8 @@ stand in for the tabs a fact-checker would open."""
 from __future__ import annotations
 
 from ..handout import typ
-from .base import (Kind, cite_mark, feedback_html, h, key_block, labelled, letters, md_html, prompt_html,
-                   teacher_note)
+from .base import (ONCE_BLOCKS, Kind, cite_mark, feedback_html, h, key_block, labelled, letters, md_html, once,
+                   prompt_html, teacher_note)
 
 VERDICTS = [
     ("accurate", "Accurate", "The evidence supports the claim as written."),
@@ -94,10 +94,10 @@ class Verdict(Kind):
                          f"{typ.inline(ev['note'])}{cite_mark(ev['sources'])} "
                          f"#text(size: 9pt)[{typ.text('(as of ' + ev['as_of'] + ')')}]")
         parts.append(f"#strong[{typ.text('Evidence notes')}]\n" + "\n".join(notes))
-        parts.append(typ.text(self.label))
-        for l, (v, label, desc) in zip(letters(5), VERDICTS):
-            parts.append(typ.call("option", typ.string(l), typ.content(f"#strong[{typ.text(label)}] " + typ.text("— " + desc)),
-                                  marked="true" if v == marked else "false"))
+        parts.append(typ.text("My verdict (tick one):"))
+        index = next((i for i, (v, _, _) in enumerate(VERDICTS) if v == marked), -1)
+        parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {label}") for l, (_, label, _) in
+                                                       zip(letters(5), VERDICTS)), str(index)))
         if reason is not None:
             parts.append(labelled("My reason:", "") + typ.call("studentanswer", typ.string(reason)))
         elif not key:
@@ -105,15 +105,15 @@ class Verdict(Kind):
         return "\n\n".join(parts)
 
     def paper(self, ex):
-        return self._card(ex)
+        return once("verdict-scale") + self._card(ex)
 
     def filled(self, ex, answer):
         a = answer or {}
-        return self._card(ex, marked=a.get("verdict"), reason=a.get("reason", ""))
+        return once("verdict-scale") + self._card(ex, marked=a.get("verdict"), reason=a.get("reason", ""))
 
     def key(self, ex):
         c = self.claim(ex)
-        return "\n\n".join([self._card(ex, marked=c["verdict"], key=True), key_block(
+        return "\n\n".join([once("verdict-scale") + self._card(ex, marked=c["verdict"], key=True), key_block(
             labelled("Verdict:", typ.text(VERDICT_LABEL[c["verdict"]])),
             labelled("Why:", typ.inline(c["verdict_why"])),
             labelled("Type of claim:", typ.text(c["type"].replace("-", " "))),
@@ -121,3 +121,13 @@ class Verdict(Kind):
                      typ.text(c.get("source_text") or {"none": "no one", "unnamed-group": "an unnamed group",
                                                        "named-person": "a named person"}[c["source_named"]])),
             teacher_note(ex))])
+
+
+def _verdict_scale() -> str:
+    rows = ", ".join(f"[#strong[{typ.text(l + '. ' + label)}]], [{typ.text(desc)}]"
+                     for l, (_, label, desc) in zip(letters(5), VERDICTS))
+    return typ.call("framed", typ.content(typ.text("The five verdicts (for every Check-it card)")),
+                    typ.content(f"#table(columns: (auto, 1fr), stroke: none, inset: 3pt, {rows})")) + "\n\n"
+
+
+ONCE_BLOCKS["verdict-scale"] = _verdict_scale

@@ -27,7 +27,7 @@ from ..exercises.base import CITE_MARK, cite_mark
 EDITIONS = ("student", "teacher", "worksheet")
 EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "worksheet": "Completed worksheet"}
 PAPERS = {"letter": "us-letter", "us-letter": "us-letter", "a4": "a4"}
-SKIP_IN_PRINT = {"header", "i-can", "vocabulary", "essential-question", "save-panel", "sources"}
+SKIP_IN_PRINT = {"header", "i-can", "essential-question", "save-panel", "sources"}
 _CITE_RE = re.compile(f"{CITE_MARK}cite:([^{CITE_MARK}]*){CITE_MARK}")
 
 
@@ -86,11 +86,17 @@ class Renderer:
         parts.append(typ.call("nameline", name=typ.content(typ.text(name)), date=typ.content(typ.text(date))))
         parts.append(typ.call("targets", typ.content(typ.inline(m["essential_question"])),
                               typ.array(typ.content(typ.inline(x)) for x in m["i_can"])))
-        if m.get("vocabulary"):
-            rows = [f"({typ.content(typ.text(v['term']))}, {typ.content(typ.inline(v['definition']) + cite_mark(v.get('sources')))})"
-                    for v in m["vocabulary"]]
-            parts.append(typ.call("vocabbox", typ.array(rows)))
+        if m.get("vocabulary") and not self._shows("vocabulary"):
+            parts.append(self.vocabulary())  # the notebook has no vocabulary cell: print it up front
         return "\n\n".join(parts)
+
+    def _shows(self, item_id: str) -> bool:
+        return any(((c.get("metadata") or {}).get("civicnb") or {}).get("show") == item_id for c in self._cells)
+
+    def vocabulary(self) -> str:
+        rows = [f"({typ.content(typ.text(v['term']))}, {typ.content(typ.inline(v['definition']) + cite_mark(v.get('sources')))})"
+                for v in self.lesson.meta["vocabulary"]]
+        return typ.call("vocabbox", typ.array(rows))
 
     def plan_pages(self) -> str:
         m = self.lesson.meta
@@ -114,7 +120,7 @@ class Renderer:
         if self.lesson.teacher_md.strip():
             # [@source-id] citations survive Markdown conversion as a marker inside a string literal;
             # the marker is then swapped for: close the literal, a citation placeholder, reopen.
-            notes = re.sub(r"\[@([a-z0-9-]+)\]", lambda mm: f"\u2063CITE{mm.group(1)}\u2063", self.lesson.teacher_md)
+            notes = re.sub(r"\s*\[@([a-z0-9-]+)\]", lambda mm: f"\u2063CITE{mm.group(1)}\u2063", self.lesson.teacher_md)
             body = to_typst(notes, heading_offset=1)
             body = re.sub(r"\u2063CITE([a-z0-9-]+)\u2063", lambda mm: f'";{cite_mark([mm.group(1)])}#"', body)
             out.append("#heading(level: 2)[Facilitation notes]\n" + body)
@@ -126,6 +132,8 @@ class Renderer:
         if kind in SKIP_IN_PRINT:
             return ""
         m = self.lesson.meta
+        if kind == "vocabulary":
+            return self.vocabulary() if m.get("vocabulary") else ""
         if kind == "content-note":
             cn = m.get("content_note") or {}
             return typ.call("notebox", typ.content(typ.text("Content note.")),
@@ -277,12 +285,27 @@ class Renderer:
             if cell.get("cell_type") == "markdown":
                 body = to_typst(_cell_source(cell))
                 if "teacher" in tags:
-                    body = typ.call("keybox", typ.content(body))
+                    body = typ.call("keybox", typ.content(body), label=typ.string("FACILITATION NOTE"))
                 out.append(body)
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 out.append(self.item(show) if show else self.output(cell))
         return "\n\n".join(o for o in out if o)
+
+    def _once(self, body: str) -> str:
+        """Print-once blocks (e.g. the verdict scale): the first placeholder becomes the block, the rest vanish."""
+        from ..exercises.base import ONCE_BLOCKS, ONCE_RE
+
+        seen = set()
+
+        def sub(mm):
+            name = mm.group(1)
+            if name in seen:
+                return ""
+            seen.add(name)
+            return ONCE_BLOCKS[name]()
+
+        return ONCE_RE.sub(sub, body)
 
     def sources_list(self, order: list[str]) -> str:
         entries = []
@@ -297,6 +320,7 @@ class Renderer:
         return typ.call("sourcelist", typ.array(entries))
 
     def render(self, nb: dict) -> Rendered:
+        self._cells = nb.get("cells", [])
         body = self.head() + "\n\n" + self.cells(nb)
         body += "\n\n" + self.source_packet() + "\n\n" + self.claims_appendix()
         order: list[str] = []
@@ -309,9 +333,11 @@ class Renderer:
                 if sid not in order:
                     order.append(sid)
                 nums.append(str(order.index(sid) + 1))
+            nums = sorted(set(nums), key=int)
             return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
 
         body = _CITE_RE.sub(number, body)
+        body = self._once(body)
         source = body + "\n\n" + self.sources_list(order) + "\n"
         answers = [k for k in self.answers] if self.edition == "worksheet" else []
         return Rendered(source, dict(self.assets), order, answers)
