@@ -194,3 +194,27 @@ def test_typst_strings_are_inert():
         # every quote and backslash inside is escaped
         assert '"' not in inner.replace('\\"', "") and "\n" not in inner
     assert typ.text("x") == '#"x";'
+
+
+def test_sort_paper_view_cites_no_single_item(mini):
+    """A citation on some items only would tell students which ones are checkable facts."""
+    from civicnb.exercises.base import CITE_MARK
+
+    ex = mini.lesson("00").exercises["q-sort"]
+    ex["items"][0]["sources"] = ["src-one"]
+    k = kind_of(ex)
+    assert CITE_MARK not in k.paper(ex) and CITE_MARK not in k.filled(ex, {})
+    assert "src-one" in k.prompt_sources(ex)
+    assert CITE_MARK in k.key(ex)
+
+
+def test_editions_number_sources_alike(project):
+    import json
+
+    from civicnb.handout.render import render
+
+    for lesson in project.lessons():
+        nb = json.loads(lesson.notebook_path.read_text())
+        student = render(project, lesson, nb, "student").source_ids
+        teacher = render(project, lesson, nb, "teacher").source_ids
+        assert teacher[:len(student)] == student

@@ -76,7 +76,7 @@ class LessonSession:
             k = kind_of(data)
             alert = W.HTML()
             widget = k.widget(data, self.saved.get(item_id), self._saver(item_id, alert), cite=self.cite_html)
-            note = self.cite_html(data.get("sources")) + self.as_of_html(data.get("as_of"))
+            note = self.cite_html(k.prompt_sources(data)) + self.as_of_html(data.get("as_of"))
             widget.children = (*widget.children, alert, *([W.HTML(note)] if note else []))
             widget.alert = alert
             widget.add_class("civicnb-exercise")

@@ -56,6 +56,10 @@ class Kind:
     def is_answered(self, answer) -> bool:
         return bool(answer)
 
+    def prompt_sources(self, ex) -> list:
+        """Sources cited at the question's prompt on paper."""
+        return list(ex.get("sources") or [])
+
 
 # -- helpers shared by the kinds -----------------------------------------------------------------
 
@@ -69,6 +73,7 @@ def md_html(value) -> str:
     import re
 
     s = h(value)
+    s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
     s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
     s = re.sub(r"\*([^*\s][^*]*?)\*", r"<em>\1</em>", s)
     return s

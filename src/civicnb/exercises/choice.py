@@ -159,7 +159,7 @@ class MultiSelect(Kind):
     def key(self, ex):
         right = ex["key"]["answers"]
         lines = "\n".join(
-            f"- {typ.text(l + '. ' + ('yes' if o['id'] in right else 'no') + ': ')}{typ.inline(o['feedback'])}"
+            f"- {typ.text(l + '. ' + ('tick' if o['id'] in right else 'leave blank') + ' — ')}{typ.inline(o['feedback'])}"
             for l, o in zip(letters(len(ex["options"])), ex["options"]))
         return "\n".join([_choice_markup(ex, marked=right, square=True), key_block(
             labelled("Answers:", typ.text(", ".join(l for l, o in zip(letters(len(ex["options"])), ex["options"])

@@ -29,6 +29,14 @@ class Sort(Kind):
         if len(set(ids)) != len(ids):
             yield "two items share an id", ex.line_of("items")
 
+    def prompt_sources(self, ex):
+        # On paper the items' own sources are cited at the prompt, all together: a citation on some items
+        # only would give away which ones are checkable facts.
+        out = list(ex.get("sources") or [])
+        for it in ex["items"]:
+            out += [s for s in it.get("sources") or [] if s not in out]
+        return out
+
     def _cat_label(self, ex, cid):
         return next((c["label"] for c in ex["categories"] if c["id"] == cid), "?")
 
@@ -98,7 +106,7 @@ class Sort(Kind):
         header = [typ.string("Item")] + [typ.string(c["label"]) for c in cats]
         cells = []
         for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
-            cells.append(typ.content(typ.text(f"{n}. ") + typ.inline(it["text"]) + cite_mark(it.get("sources"))))
+            cells.append(typ.content(typ.text(f"{n}. ") + typ.inline(it["text"])))
             mark = (fill or {}).get(it["id"])
             for c in cats:
                 cells.append("[#tick(true)]" if mark == c["id"] else "[#tick(false)]")

@@ -66,18 +66,20 @@ class Renderer:
         return self.edition == "teacher"
 
     # -- pieces ----------------------------------------------------------------------------------
-    def head(self) -> str:
+    def preamble(self) -> str:
         m = self.lesson.meta
-        unit = self.project.unit
-        kicker = f"{unit['title']} · Lesson {m['id']} · {EDITION_LABEL[self.edition]}"
-        parts = [
+        return "\n\n".join([
             '#import "civicnb.typ": *',
             typ.call("show: handout.with", title=typ.string(f"Lesson {m['id']}: {m['title']} ({EDITION_LABEL[self.edition]})"),
                      lesson=typ.string(m["id"]), edition=typ.string(EDITION_LABEL[self.edition]),
-                     as_of=typ.string(m["as_of"]), paper=typ.string(self.paper)),
-        ]
-        if self.teacher:
-            parts.append(self.plan_pages())
+                     as_of=typ.string(m["as_of"]), paper=typ.string(self.paper))])
+
+    def head(self) -> str:
+        """The first student page: title, name line, targets (and vocabulary if no cell shows it)."""
+        m = self.lesson.meta
+        unit = self.project.unit
+        kicker = f"{unit['title']} · Lesson {m['id']} · {EDITION_LABEL[self.edition]}"
+        parts = []
         sub = typ.content(typ.inline(m["subtitle"])) if m.get("subtitle") else "none"
         parts.append(typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
                               subtitle=sub))
@@ -165,7 +167,7 @@ class Renderer:
         else:
             view = k.paper(data)
         title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
-        prompt = typ.inline(data["prompt"]) + cite_mark(data.get("sources"))
+        prompt = typ.inline(data["prompt"]) + cite_mark(k.prompt_sources(data))
         return typ.call("question", str(self.qnum), title, typ.content(prompt),
                         typ.content(view))
 
@@ -319,11 +321,25 @@ class Renderer:
             entries.append(typ.content(typ.text("No sources are cited on this handout.")))
         return typ.call("sourcelist", typ.array(entries))
 
+    def student_order(self, nb: dict) -> list[str]:
+        """The order in which the student edition cites its sources (its footnote numbers)."""
+        student = Renderer(self.project, self.lesson, "student", self.paper)
+        student._cells = nb.get("cells", [])
+        body = student.head() + student.cells(nb)
+        order: list[str] = []
+        for mm in _CITE_RE.finditer(body):
+            for sid in mm.group(1).split(","):
+                if sid and sid not in order:
+                    order.append(sid)
+        return order
+
     def render(self, nb: dict) -> Rendered:
         self._cells = nb.get("cells", [])
-        body = self.head() + "\n\n" + self.cells(nb)
-        body += "\n\n" + self.source_packet() + "\n\n" + self.claims_appendix()
-        order: list[str] = []
+        plan = self.plan_pages() if self.teacher else ""
+        body = "\n\n".join([plan, self.head(), self.cells(nb), self.source_packet(), self.claims_appendix()])
+        # Every edition numbers sources as the student edition does, so "see source 3" means the same
+        # source on both; sources that only the teacher edition cites are numbered after those.
+        order: list[str] = self.student_order(nb) if self.edition != "student" else []
 
         def number(mm):
             nums = []
@@ -337,8 +353,7 @@ class Renderer:
             return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
 
         body = _CITE_RE.sub(number, body)
-        body = self._once(body)
-        source = body + "\n\n" + self.sources_list(order) + "\n"
+        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order) + "\n"
         answers = [k for k in self.answers] if self.edition == "worksheet" else []
         return Rendered(source, dict(self.assets), order, answers)
 

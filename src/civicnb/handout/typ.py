@@ -27,11 +27,11 @@ def text(value) -> str:
     return f"#{string(value)};"
 
 
-_INLINE = re.compile(r"(\*\*(?P<b>.+?)\*\*|\*(?P<i>[^*\s][^*]*?)\*|_(?P<u>[^_\s][^_]*?)_)", re.S)
+_INLINE = re.compile(r"(`(?P<c>[^`]+)`|\*\*(?P<b>.+?)\*\*|\*(?P<i>[^*\s][^*]*?)\*|_(?P<u>[^_\s][^_]*?)_)", re.S)
 
 
 def inline(value) -> str:
-    """Markup for a short content string with light Markdown (``**bold**``, ``*italic*``).
+    """Markup for a short content string with light Markdown (``**bold**``, ``*italic*``, `` `code` ``).
 
     Anything else prints literally.
     """
@@ -41,7 +41,9 @@ def inline(value) -> str:
     out, pos = [], 0
     for m in _INLINE.finditer(s):
         out.append(text(s[pos:m.start()]))
-        if m.group("b") is not None:
+        if m.group("c") is not None:
+            out.append(f"#raw({string(m.group('c'))})")
+        elif m.group("b") is not None:
             out.append(f"#strong[{inline(m.group('b'))}]")
         else:
             out.append(f"#emph[{inline(m.group('i') or m.group('u'))}]")
