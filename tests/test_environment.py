@@ -65,16 +65,18 @@ def test_structure(env):
     assert set(env) <= {"name", "channels", "dependencies"}, sorted(env)
     assert env.get("name"), "environment.yml needs a name"
     assert env["channels"] and env["channels"][0] == "conda-forge", "conda-forge must be the (first) channel"
-    assert "defaults" not in env["channels"], "mixing the defaults channel with conda-forge breaks solves"
+    assert "defaults" not in env["channels"], "use conda-forge only, not the defaults channel"
     assert isinstance(env["dependencies"], list)
-    assert "pip" in _conda_specs(env), "list pip itself among the conda packages, as conda asks"
+    assert "pip" in _conda_specs(env), "list pip among the conda packages, so the pip section has a pip to run"
 
 
 def test_python_is_pinned_to_a_supported_version(env, pyproject):
+    """repo2docker reads the Python version only from an ``=`` pin (its conda build pack matches
+    ``python\\s*=+\\s*([\\d\\.]*)``); ``python>=3.11`` would leave Binder on its default Python."""
     spec = _conda_specs(env).get("python")
     assert spec, "environment.yml must pin python"
-    m = re.fullmatch(r"(?:=|==|>=)\s*(\d+\.\d+)(?:\.\*|\.\d+)?", spec.replace(" ", ""))
-    assert m, f"python pin {spec!r} should read like python=3.11 or python>=3.11"
+    m = re.fullmatch(r"=+(\d+\.\d+)(?:\.\*|\.\d+)?", spec.replace(" ", ""))
+    assert m, f"python pin {spec!r} should read like python=3.11"
     pinned = Version(m.group(1))
     assert pinned >= Version("3.11")
     assert pinned in SpecifierSet(pyproject["project"]["requires-python"]), (
