@@ -20,7 +20,6 @@ download is not used: a small subclass points WebPDFExporter at /usr/bin/chromiu
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics

@@ -1,7 +1,6 @@
 """The article under study: cited and mapped, never reproduced, shown only from a teacher's own copy;
 every paragraph with a checkable claim is covered by the claims inventory."""
 import json
-from pathlib import Path
 
 import pytest
 

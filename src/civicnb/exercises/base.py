@@ -56,6 +56,29 @@ class Kind:
     def is_answered(self, answer) -> bool:
         return bool(answer)
 
+    def wire_check(self, ex, widgets, current, save, button: str, empty: str, restore: bool):
+        """The self-check pattern shared by several kinds: every change saves ``current()`` and clears
+        the feedback; the check button grades it. Returns ``(check_button, feedback)``."""
+        import ipywidgets as W
+
+        fb = W.HTML()
+        check = W.Button(description=button, icon="check")
+
+        def changed(_):
+            save(current())
+            fb.value = ""
+
+        def do_check(_=None):
+            g = self.grade(ex, current())
+            fb.value = feedback_html(*g) if g else feedback_html("incomplete", empty)
+
+        for w in widgets:
+            w.observe(changed, names="value")
+        check.on_click(do_check)
+        if restore:  # answers came back from the work file: show where the student stands
+            do_check()
+        return check, fb
+
     def prompt_sources(self, ex) -> list:
         """Sources cited at the question's prompt on paper."""
         return list(ex.get("sources") or [])

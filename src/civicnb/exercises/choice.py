@@ -124,26 +124,11 @@ class MultiSelect(Kind):
                             layout=W.Layout(width="auto"))
             cb.option_id = o["id"]
             boxes.append(cb)
-        fb = W.HTML()
-        check = W.Button(description="Check my answer", tooltip="Check my answer",
-                         button_style="", icon="check")
-
         def current():
             return {"choices": [b.option_id for b in boxes if b.value]}
 
-        def changed(_):
-            save(current())
-            fb.value = ""
-
-        def do_check(_=None):
-            g = self.grade(ex, current())
-            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Tick at least one answer first.")
-
-        for b in boxes:
-            b.observe(changed, names="value")
-        check.on_click(do_check)
-        if chosen:
-            do_check()
+        check, fb = self.wire_check(ex, boxes, current, save, "Check my answer", "Tick at least one answer first.",
+                                    bool(chosen))
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *boxes, check, fb])
         box.controls = {o["id"]: b for o, b in zip(ex["options"], boxes)}
         box.check_button, box.feedback = check, fb

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..handout import typ
-from .base import Kind, feedback_html, h, key_block, labelled, prompt_html, teacher_note
+from .base import Kind, h, key_block, labelled, prompt_html, teacher_note
 
 
 def tokens(passage: str) -> list[tuple[int, int, str]]:
@@ -61,25 +61,11 @@ class Highlight(Kind):
                                layout=W.Layout(width="auto", margin="1px"))
             b.index = i
             buttons.append(b)
-        fb = W.HTML()
-        check = W.Button(description="Check my highlights", icon="check")
-
         def current():
             return {"selected": [b.index for b in buttons if b.value]}
 
-        def changed(_):
-            save(current())
-            fb.value = ""
-
-        def do_check(_=None):
-            g = self.grade(ex, current())
-            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Select at least one word first.")
-
-        for b in buttons:
-            b.observe(changed, names="value")
-        check.on_click(do_check)
-        if chosen:
-            do_check()
+        check, fb = self.wire_check(ex, buttons, current, save, "Check my highlights",
+                                    "Select at least one word first.", bool(chosen))
         words = W.Box(buttons, layout=W.Layout(display="flex", flex_flow="row wrap"))
         src = f"<div><small>{h(ex.get('passage_source'))}</small></div>" if ex.get("passage_source") else ""
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), words, W.HTML(src), check, fb])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from ..handout import typ
-from .base import (Kind, cite_mark, feedback_html, h, key_block, labelled, md_html, prompt_html,
+from .base import (Kind, cite_mark, h, key_block, labelled, md_html, prompt_html,
                    teacher_note)
 
 CHOOSE = "— choose —"
@@ -74,25 +74,11 @@ class Sort(Kind):
             dd.item_id = it["id"]
             controls[it["id"]] = dd
             rows.append(W.HBox([dd, W.HTML(f"<span style='padding-left:.5em'>{md_html(it['text'])}</span>")]))
-        fb = W.HTML()
-        check = W.Button(description="Check my sorting", icon="check")
-
         def current():
             return {"placements": {k: d.value for k, d in controls.items() if d.value}}
 
-        def changed(_):
-            save(current())
-            fb.value = ""
-
-        def do_check(_=None):
-            g = self.grade(ex, current())
-            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Sort at least one item first.")
-
-        for d in controls.values():
-            d.observe(changed, names="value")
-        check.on_click(do_check)
-        if placed:
-            do_check()
+        check, fb = self.wire_check(ex, controls.values(), current, save, "Check my sorting",
+                                    "Sort at least one item first.", bool(placed))
         hints = "".join(f"<li><strong>{h(c['label'])}</strong>{': ' + md_html(c['hint']) if c.get('hint') else ''}</li>"
                         for c in ex["categories"])
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<ul>{hints}</ul>"), *rows, check, fb])
@@ -183,25 +169,11 @@ class Timeline(Kind):
                             layout=W.Layout(width="14em"), style={"description_width": "5em"})
             controls[e["id"]] = dd
             rows.append(W.HBox([dd, W.HTML(f"<span style='padding-left:.5em'>{md_html(e['text'])}</span>")]))
-        fb = W.HTML()
-        check = W.Button(description="Check my order", icon="check")
-
         def current():
             return {"positions": {k: d.value for k, d in controls.items() if d.value}}
 
-        def changed(_):
-            save(current())
-            fb.value = ""
-
-        def do_check(_=None):
-            g = self.grade(ex, current())
-            fb.value = feedback_html(*g) if g else feedback_html("incomplete", "Number at least one event first.")
-
-        for d in controls.values():
-            d.observe(changed, names="value")
-        check.on_click(do_check)
-        if pos:
-            do_check()
+        check, fb = self.wire_check(ex, controls.values(), current, save, "Check my order",
+                                    "Number at least one event first.", bool(pos))
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *rows, check, fb])
         box.controls, box.check_button, box.feedback = controls, check, fb
         return box
