@@ -143,3 +143,23 @@ def test_chart_points_are_sourced(project):
             rows = project.data_csv(fig["data"])
             assert rows and all(r["source"] in project.sources and r["as_of"] for r in rows)
             assert len(fig["alt"]) > 40
+
+
+@needs_seed
+def test_cli_article_option_adds_the_source_packet(real_copy, tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import env_with_src
+
+    lesson = _claims_lessons(real_copy)[0]
+    base = [sys.executable, "-m", "civicnb.cli", "--root", str(real_copy.root), "build", "--lesson", lesson.id,
+            "--edition", "student", "--out", str(tmp_path)]
+    env = env_with_src()
+    env.pop("CIVICNB_ARTICLE", None)
+    subprocess.run(base, check=True, env=env, capture_output=True)
+    pdf = tmp_path / f"{lesson.name}-student.pdf"
+    assert "Source packet" not in pdf_text(pdf)
+    r = subprocess.run(base + ["--article", str(SEED)], env=env, capture_output=True, text=True)
+    assert r.returncode == 0 and "Building 1 of 1" in r.stderr  # the copy is an input: it rebuilds
+    assert "Source packet" in pdf_text(pdf)

@@ -22,14 +22,18 @@ def _code_files() -> list[Path]:
 
 
 def input_hash(project, lesson_name: str, edition: str, paper: str) -> str:
+    """Everything a handout depends on: its lesson folder, its notebook, the shared registry, unit,
+    article data and chart data, a teacher-supplied article copy, and the package's own code."""
     h = hashlib.sha256()
     root = project.root
-    lesson_dir = project.lessons_dir / lesson_name
-    inputs = sorted(p for p in lesson_dir.rglob("*") if p.is_file())
-    inputs += [root / "notebooks" / f"{lesson_name}.ipynb", project.lessons_dir / "sources.yml",
-               project.lessons_dir / "unit.yml"]
-    h.update(f"{edition}|{paper}".encode())
-    for p in inputs + _code_files():
+    shared = [project.lessons_dir / "sources.yml", project.lessons_dir / "unit.yml"]
+    for folder in (project.lessons_dir / lesson_name, project.lessons_dir / "article", project.lessons_dir / "data"):
+        if folder.is_dir():
+            shared += [p for p in folder.rglob("*") if p.is_file() and p.name != "copy.txt"]
+    inputs = sorted(set(shared)) + [root / "notebooks" / f"{lesson_name}.ipynb"]
+    copy = project.article_copy()
+    h.update(f"{edition}|{paper}|copy={'yes' if copy else 'no'}".encode())
+    for p in inputs + ([copy] if copy else []) + _code_files():
         h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode())
         h.update(p.read_bytes() if p.exists() else b"<missing>")
     return h.hexdigest()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -55,6 +56,11 @@ def cmd_build(args) -> int:
                 print(p, file=sys.stderr)
             print("Not building: fix the content problems above first.", file=sys.stderr)
             return 1
+    if args.article:
+        if not Path(args.article).is_file():
+            print(f"No such file: {args.article}", file=sys.stderr)
+            return 2
+        os.environ["CIVICNB_ARTICLE"] = str(Path(args.article).resolve())
     editions = ("student", "teacher") if args.edition == "all" else (args.edition,)
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
     lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
@@ -109,6 +115,9 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, help="output folder (default: handouts/)")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--check", action="store_true", help="validate the content first and stop on problems")
+    p.add_argument("--article", metavar="FILE",
+                   help="your own plain-text copy of the article: lessons that show it append it as a source "
+                        "packet (default: lessons/article/copy.txt if present, or $CIVICNB_ARTICLE)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
 
