@@ -555,3 +555,27 @@ def test_lesson_in_the_browser(lab, watched, rel):
         assert _same(saved["answers"][item]["value"], value)
     page.screenshot(path=str(ARTIFACTS / f"browser-{Path(rel).stem}-restored.png"))
     watched.check()
+
+
+def test_worksheet_download_link(lab, watched):
+    """The Save-my-worksheet button makes the PDF, and its link downloads it through JupyterLab."""
+    page = watched.page
+    rel = LESSON_NOTEBOOKS[0].relative_to(ROOT).as_posix()
+    _open(watched, lab, rel)
+    _idle(page)
+    _menu(page, "Run", "Run All Cells")
+    _wait_for_widgets(page, _show_ids(lab["root"] / rel))
+    panel = page.locator(".civicnb-item-save-panel")
+    panel.scroll_into_view_if_needed()
+    panel.get_by_role("button", name="Save my worksheet as PDF").click()
+    _expect()(panel.locator("[role=status]")).to_contain_text("Done", timeout=WAIT_MS)
+    link = panel.locator("a", has_text="Download")
+    _expect()(link).to_be_attached(timeout=WAIT_MS)
+    href = link.get_attribute("href")
+    assert href and "/files/" in href, href  # JupyterLab turned the relative link into a download URL
+    url = href if href.startswith("http") else lab["url"] + href
+    response = page.request.get(url + ("&" if "?" in url else "?") + f"token={lab['token']}")
+    assert response.status == 200 and response.body()[:5] == b"%PDF-"
+    ARTIFACTS.mkdir(exist_ok=True)
+    panel.screenshot(path=str(ARTIFACTS / "browser-save-panel.png"))
+    watched.check()

@@ -158,6 +158,18 @@ def test_metadata_must_match_the_call(real_copy):
     assert any("calls show('norms-check') but its metadata says civicnb.show = 'poll-pre'" in p for p in probs), probs
 
 
+def test_teacher_cells_are_refused(real_copy):
+    """Students see every cell of a notebook, so facilitation notes belong in teacher.md."""
+    nbp = real_copy.root / "notebooks" / "00-before-we-begin.ipynb"
+    nb = json.loads(nbp.read_text())
+    nb["cells"].insert(3, {"cell_type": "markdown", "id": "t1", "metadata": {"tags": ["teacher"]},
+                           "source": "Tell the class the answer is B."})
+    nbp.write_text(json.dumps(nb))
+    probs = _problems(real_copy)
+    assert any("notebooks/00-before-we-begin.ipynb:4:" in p and "tagged 'teacher'" in p and "teacher.md" in p
+               for p in probs), probs
+
+
 def test_figure_without_alt_text(real_copy):
     nbp = real_copy.root / "notebooks" / "00-before-we-begin.ipynb"
     nb = json.loads(nbp.read_text())

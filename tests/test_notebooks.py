@@ -91,6 +91,16 @@ def test_answers_survive_kernel_restart(tmp_path):
     assert saved["student"] == "Ana R."
 
 
+def test_export_button_before_any_answer(mini, tmp_path):
+    from civicnb.notebook import open_lesson
+
+    L = open_lesson("00", work_dir=tmp_path / "fresh", root=mini.root)
+    panel = L.render("save-panel")
+    panel.export()
+    assert "Done" in panel.children[2].value, panel.children[2].value
+    assert os.path.exists(L.last_pdf)
+
+
 def test_export_button_in_the_notebook(tmp_path):
     path = FIXTURES / "mini" / "notebooks" / "00-all-kinds.ipynb"
     nb = nbformat.read(path, as_version=4)

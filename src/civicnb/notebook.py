@@ -162,27 +162,41 @@ class LessonSession:
     def _save_panel(self):
         import ipywidgets as W
 
-        button = W.Button(description="Save my worksheet as PDF", icon="file-pdf-o",
+        button = W.Button(description="Save my worksheet as PDF", icon="file-pdf-o", layout=W.Layout(width="auto"),
                           tooltip="Makes a PDF of your answers in your work folder")
         out = W.HTML()
+        link = W.Output()  # an output area, so JupyterLab turns the relative link into a download URL
 
         def export(_=None):
+            import os
+
+            from IPython.display import HTML, display
+
             from .handout.worksheet import export_worksheet
 
             out.value = "<small role='status'>Making your PDF…</small>"
+            link.clear_output()
             try:
-                pdf = export_worksheet(self.project, self.store.path)
+                if not self.store.path.exists():  # nothing answered yet: an empty worksheet is still a worksheet
+                    self.store.set_student(self.student)
+                pdf = Path(export_worksheet(self.project, self.store.path))
             except Exception as e:  # show, never crash the notebook
                 out.value = f"<div role='alert'>Could not make the PDF: {h(e)}</div>"
                 return
-            rel = Path(pdf)
-            out.value = (f"<div role='status'>Done: <a href='{html.escape(str(rel), quote=True)}' download>"
-                         f"{h(rel.name)}</a> is in <code>{h(rel.parent)}</code>. Hand it in as your teacher "
-                         "asks (print it, or upload the PDF).</div>")
-            self.last_pdf = pdf
+            out.value = (f"<div role='status'>Done: <strong>{h(pdf.name)}</strong> is in <code>{h(pdf.parent)}</code>. "
+                         "Hand it in as your teacher asks (print it, or upload the PDF).</div>")
+            try:
+                rel = pdf.resolve().relative_to(Path(os.getcwd()).resolve()).as_posix()
+            except ValueError:  # saved outside the notebook's folder: the path above is all we can give
+                rel = None
+            if rel:
+                with link:
+                    display(HTML(f"<a href='{html.escape(rel, quote=True)}' download='{html.escape(pdf.name, quote=True)}'>"
+                                 f"Download {h(pdf.name)}</a>"))
+            self.last_pdf = str(pdf)
 
         button.on_click(export)
-        box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out])
+        box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out, link])
         box.controls, box.export = {"button": button}, export
         return box
 

@@ -440,6 +440,9 @@ class Checker:
             if calls and show != calls[0]:
                 self.add(rel, i, f"cell {i} calls show({calls[0]!r}) but its metadata says "
                                  f"civicnb.show = {show!r}; set the cell metadata to match")
+            if "teacher" in ((cell.get("metadata") or {}).get("tags") or []):
+                self.add(rel, i, f"cell {i} is tagged 'teacher', but students see every cell of the notebook; "
+                                 f"move its text to {lesson.rel('teacher.md')}")
             has_image = any(k.startswith("image/") for o in cell.get("outputs") or []
                             for k in (o.get("data") or {}))
             if has_image and not meta.get("alt"):

@@ -62,7 +62,7 @@ class Kind:
         import ipywidgets as W
 
         fb = W.HTML()
-        check = W.Button(description=button, icon="check")
+        check = W.Button(description=button, icon="check", layout=W.Layout(width="auto"))
 
         def changed(_):
             save(current())
@@ -127,9 +127,10 @@ def letters(n: int) -> list[str]:
     return [chr(ord("A") + i) for i in range(n)]
 
 
-def key_block(*parts: str) -> str:
+def key_block(*parts: str, breakable: bool = False) -> str:
+    """The teacher key under a question. Kept on one page unless it holds a long table."""
     body = "\n\n".join(p for p in parts if p)
-    return typ.call("keybox", typ.content(body))
+    return typ.call("keybox", typ.content(body), breakable="true" if breakable else "false")
 
 
 def labelled(label: str, value_markup: str) -> str:

@@ -11,6 +11,12 @@ def tokens(passage: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", passage)]
 
 
+def breaks_before(passage: str) -> set[int]:
+    """Indexes of words that start a new line in the passage (e.g. headline, then subtitle)."""
+    toks = tokens(passage)
+    return {i for i in range(1, len(toks)) if "\n" in passage[toks[i - 1][1]:toks[i][0]]}
+
+
 def target_tokens(passage: str, target: str) -> set[int]:
     start = passage.find(target)
     if start < 0:
@@ -55,26 +61,31 @@ class Highlight(Kind):
         import ipywidgets as W
 
         chosen = set((answer or {}).get("selected") or [])
-        buttons = []
+        buttons, items, newline = [], [], breaks_before(ex["passage"])
         for i, (_, _, word) in enumerate(tokens(ex["passage"])):
             b = W.ToggleButton(value=i in chosen, description=word, tooltip=f"word {i + 1}: {word}",
                                layout=W.Layout(width="auto", margin="1px"))
             b.index = i
             buttons.append(b)
+            if i in newline:  # a full-width empty box starts a new line in the wrapping row
+                items.append(W.Box(layout=W.Layout(width="100%", height="0px")))
+            items.append(b)
         def current():
             return {"selected": [b.index for b in buttons if b.value]}
 
         check, fb = self.wire_check(ex, buttons, current, save, "Check my highlights",
                                     "Select at least one word first.", bool(chosen))
-        words = W.Box(buttons, layout=W.Layout(display="flex", flex_flow="row wrap"))
+        words = W.Box(items, layout=W.Layout(display="flex", flex_flow="row wrap"))
         src = f"<div><small>{h(ex.get('passage_source'))}</small></div>" if ex.get("passage_source") else ""
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), words, W.HTML(src), check, fb])
         box.controls, box.check_button, box.feedback = buttons, check, fb
         return box
 
     def _passage(self, ex, marked: set[int]) -> str:
-        out = []
+        out, newline = [], breaks_before(ex["passage"])
         for i, (_, _, word) in enumerate(tokens(ex["passage"])):
+            if i in newline:
+                out.append("\\\n")
             out.append(f"#marked[{typ.text(word)}]" if i in marked else typ.text(word))
         src = f"\n\n#text(size: 9pt)[{typ.text(ex['passage_source'])}]" if ex.get("passage_source") else ""
         return typ.call("passage", typ.content(" ".join(out) + src))

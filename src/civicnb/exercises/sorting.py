@@ -120,7 +120,7 @@ class Sort(Kind):
         table = typ.call("keytable", typ.array(header), typ.array(cells))
         why = (ex.get("key") or {}).get("why")
         return "\n".join([self._table(ex), key_block(table, labelled("Big idea:", typ.inline(why)) if why else "",
-                                                     teacher_note(ex))])
+                                                     teacher_note(ex), breakable=True)])
 
 
 class Timeline(Kind):
@@ -135,6 +135,13 @@ class Timeline(Kind):
 
     def order(self, ex):
         return [e["id"] for e in sorted(ex["events"], key=lambda e: e["date"])]
+
+    def prompt_sources(self, ex):
+        # Per-event citations would let students order events by the dates in the source list.
+        out = list(ex.get("sources") or [])
+        for e in ex["events"]:
+            out += [s for s in e.get("sources") or [] if s not in out]
+        return out
 
     def grade(self, ex, answer):
         pos = (answer or {}).get("positions") or {}
@@ -183,7 +190,7 @@ class Timeline(Kind):
         for k, e in enumerate(stable_shuffle(ex["events"], ex["id"]), 1):
             num = (numbers or {}).get(e["id"])
             cells.append(typ.content(typ.text(str(num)) if num else ""))
-            cells.append(typ.content(typ.text(f"{chr(64 + k)}. ") + typ.inline(e["text"]) + cite_mark(e.get("sources"))))
+            cells.append(typ.content(typ.text(f"{chr(64 + k)}. ") + typ.inline(e["text"])))
             if dated:
                 cells.append(typ.content(typ.text(e["date"])))
         header = [typ.string("Order"), typ.string("Event")] + ([typ.string("Date")] if dated else [])

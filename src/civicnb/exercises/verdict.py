@@ -94,7 +94,6 @@ class Verdict(Kind):
                          f"{typ.inline(ev['note'])}{cite_mark(ev['sources'])} "
                          f"#text(size: 9pt)[{typ.text('(as of ' + ev['as_of'] + ')')}]")
         parts.append(f"#strong[{typ.text('Evidence notes')}]\n" + "\n".join(notes))
-        parts.append(typ.text("My verdict (tick one):"))
         index = next((i for i, (v, _, _) in enumerate(VERDICTS) if v == marked), -1)
         parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {label}") for l, (_, label, _) in
                                                        zip(letters(5), VERDICTS)), str(index)))

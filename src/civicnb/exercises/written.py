@@ -59,7 +59,7 @@ class Written(Kind):
 
     def paper(self, ex):
         starter = typ.call("starter", typ.content(typ.inline(ex["starter"]))) if ex.get("starter") else ""
-        return "\n".join([starter, typ.call("answerlines", str(self.lines(ex)))])
+        return f"#block(breakable: false)[{starter}\n{typ.call('answerlines', str(self.lines(ex)))}]"
 
     def filled(self, ex, answer):
         return typ.call("studentanswer", typ.string((answer or {}).get("text", "")))

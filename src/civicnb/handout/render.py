@@ -282,13 +282,10 @@ class Renderer:
         self._cells = nb.get("cells", [])
         for cell in self._cells:
             tags = _tags(cell)
-            if "notebook-only" in tags or ("teacher" in tags and not self.teacher):
-                continue
+            if "notebook-only" in tags or "teacher" in tags:
+                continue  # ("teacher" cells are an error in `civicnb check`: students would see them)
             if cell.get("cell_type") == "markdown":
-                body = to_typst(_cell_source(cell))
-                if "teacher" in tags:
-                    body = typ.call("keybox", typ.content(body), label=typ.string("FACILITATION NOTE"))
-                out.append(body)
+                out.append(to_typst(_cell_source(cell)))
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 out.append(self.item(show) if show else self.output(cell))
