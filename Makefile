@@ -50,8 +50,11 @@ browser-deps:
 	  echo "  the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
 	fi
 
+# JupyterLab refuses to start as root unless told; school and laptop users are not root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/index.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/index.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_handouts.py
