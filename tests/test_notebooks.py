@@ -7,7 +7,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.util import run_sync
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, pdf_text
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -52,15 +52,20 @@ def _run(client, code):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
+def _run_all(client):
+    for index, cell in enumerate(list(client.nb.cells)):
+        client.execute_cell(cell, index)
+
+
+MINI_NB = FIXTURES / "mini" / "notebooks" / "00-all-kinds.ipynb"
+
+
 def test_answers_survive_kernel_restart(tmp_path):
     """Answer in a running kernel, restart it, run the notebook again: every answer is back."""
-    path = FIXTURES / "mini" / "notebooks" / "00-all-kinds.ipynb"
-    nb = nbformat.read(path, as_version=4)
     work = tmp_path / "work"
-    client = _client(nb, path.parent, work)
+    client = _client(nbformat.read(MINI_NB, as_version=4), MINI_NB.parent, work)
     with client.setup_kernel():
-        for index, cell in enumerate(list(client.nb.cells)):
-            client.execute_cell(cell, index)
+        _run_all(client)
         _run(client, "\n".join([
             'L.widgets["q-single"].controls["choice"].value = "b"',
             'L.widgets["q-sort"].controls["i2"].value = "opinion"',
@@ -73,10 +78,8 @@ def test_answers_survive_kernel_restart(tmp_path):
         run_sync(client.km.restart_kernel)(now=True)
         run_sync(client.kc.wait_for_ready)(timeout=60)
         assert _run(client, 'print("_alive_before_restart" in globals())').strip() == "False"
-        fresh = nbformat.read(path, as_version=4)
-        client.nb.cells = fresh.cells
-        for index, cell in enumerate(list(client.nb.cells)):
-            client.execute_cell(cell, index)
+        client.nb.cells = nbformat.read(MINI_NB, as_version=4).cells
+        _run_all(client)
         out = _run(client, "\n".join([
             'print(L.widgets["q-single"].controls["choice"].value)',
             'print(L.widgets["q-sort"].controls["i2"].value)',
@@ -102,13 +105,9 @@ def test_export_button_before_any_answer(mini, tmp_path):
 
 
 def test_export_button_in_the_notebook(tmp_path):
-    path = FIXTURES / "mini" / "notebooks" / "00-all-kinds.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    work = tmp_path / "work"
-    client = _client(nb, path.parent, work)
+    client = _client(nbformat.read(MINI_NB, as_version=4), MINI_NB.parent, tmp_path / "work")
     with client.setup_kernel():
-        for index, cell in enumerate(list(client.nb.cells)):
-            client.execute_cell(cell, index)
+        _run_all(client)
         out = _run(client, "\n".join([
             'L.widgets["q-short"].controls["text"].value = "An answer to export"',
             'L.widgets["save-panel"].controls["button"].click()',
@@ -116,5 +115,4 @@ def test_export_button_in_the_notebook(tmp_path):
         ]))
     pdf = out.strip().splitlines()[-1]
     assert pdf.endswith("-worksheet.pdf") and os.path.exists(pdf)
-    from .conftest import pdf_text
     assert "An answer to export" in pdf_text(pdf)
