@@ -65,6 +65,8 @@ def test_student_edition_has_no_key_and_teacher_edition_has_it(real_pdfs):
         assert "LESSONPLAN" in teacher and "Timing:" in teacher
         for step in lesson.meta["steps"]:
             assert squash(step["title"]) in teacher
+        for std in lesson.meta["standards"]:  # codes, and the caution to check condensed wording
+            assert squash(std["code"]) in teacher and (not std.get("note") or squash(std["note"]) in teacher)
 
 
 def test_student_edition_has_the_handout_parts(real_pdfs):

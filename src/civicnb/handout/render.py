@@ -110,8 +110,10 @@ class Renderer:
         out.append("#heading(level: 2)[Objectives]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["i_can"]))
         rows = ", ".join(f"[{typ.text(s['framework'])}], [{typ.text(s['code'])}], [{typ.inline(s['text'])}]"
                          for s in m["standards"])
+        notes = sorted({s["note"] for s in m["standards"] if s.get("note")})
         out.append("#heading(level: 2)[Standards]\n"
-                   f"#table(columns: (auto, auto, 1fr), table.header([*Framework*], [*Code*], [*What students do*]), {rows})")
+                   f"#table(columns: (auto, auto, 1fr), table.header([*Framework*], [*Code*], [*What students do*]), {rows})"
+                   + "".join(f"\n\n#text(size: 9pt)[{typ.inline(n)}]" for n in notes))
         steps = ", ".join(f"[{typ.text(str(i))}], [{typ.inline(s['title'])}], [{typ.text(str(s['minutes']) + ' min')}], "
                           f"[{typ.inline(s.get('summary', ''))}]" for i, s in enumerate(m["steps"], 1))
         out.append(f"#heading(level: 2)[Timing: {m['minutes']} minutes]\n"
