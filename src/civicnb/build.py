@@ -43,14 +43,16 @@ def output_name(lesson_name: str, edition: str, paper: str) -> str:
     return f"{lesson_name}-{edition}{'' if paper == 'letter' else '-' + paper}.pdf"
 
 
-def plan(project, out_dir: Path, lessons=None, editions=("student", "teacher"), papers=("letter",),
+def read_cache(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / CACHE_NAME).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def plan(project, out_dir: Path, cache: dict, lessons=None, editions=("student", "teacher"), papers=("letter",),
          force=False):
     """Yield (lesson, edition, paper, pdf_path, hash, up_to_date)."""
-    cache_path = out_dir / CACHE_NAME
-    try:
-        cache = json.loads(cache_path.read_text())
-    except (OSError, ValueError):
-        cache = {}
     for name in lessons or project.lesson_names:
         for paper in papers:
             for edition in editions:
@@ -85,11 +87,8 @@ def build(project, out_dir: Path | None = None, lessons=None, editions=("student
     out_dir.mkdir(parents=True, exist_ok=True)
     build_root = Path(build_root or project.root / "build" / "typst")
     cache_path = out_dir / CACHE_NAME
-    try:
-        cache = json.loads(cache_path.read_text())
-    except (OSError, ValueError):
-        cache = {}
-    jobs = list(plan(project, out_dir, lessons, editions, papers, force))
+    cache = read_cache(out_dir)
+    jobs = list(plan(project, out_dir, cache, lessons, editions, papers, force))
     todo = [j for j in jobs if not j[5]]
     say = (lambda *a: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     if not todo:

@@ -17,12 +17,7 @@ from pathlib import Path
 import fastjsonschema
 
 from .model import ARTICLE_ITEMS, SPECIAL_ITEMS, Project
-from .yamlload import ContentError, LDict, LList, iso_date, load_yaml
-
-
-def load_claims_raw(lesson) -> list:
-    data = load_yaml(lesson.dir / "claims.yml", lesson.rel("claims.yml")) or {}
-    return [c for c in data.get("claims") or [] if isinstance(c, dict)]
+from .yamlload import ContentError, LDict, LList, iso_date
 
 SCHEMAS = Path(__file__).parent / "schemas"
 CITE_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
@@ -339,8 +334,7 @@ class Checker:
                 if as_of and ev["as_of"] > as_of:
                     self.add(cf, ev.line_of("as_of"), f"claim {c['id']!r}: evidence as_of {ev['as_of']} is newer "
                                                       f"than the lesson's as_of {as_of}")
-        # duplicates within claims.yml are caught when loading? ids are dict keys: count raw
-        raw = load_claims_raw(lesson)
+        raw = lesson.claim_list  # the dict above keeps one claim per id; the list shows duplicates
         for cid, n in Counter(c.get("id") for c in raw).items():
             if n > 1:
                 self.add(cf, next(c.line for c in raw if c.get("id") == cid), f"duplicate claim id {cid!r}")

@@ -102,12 +102,17 @@ class Lesson:
         return cache[name]
 
     @cached_property
-    def claims(self) -> dict:
+    def claim_list(self) -> list:
+        """claims.yml as written (a list, so duplicate ids stay visible to ``check``)."""
         path = self.dir / "claims.yml"
         if not path.exists():
-            return {}
+            return []
         data = load_yaml(path, self.rel("claims.yml")) or {}
-        return {c.get("id"): c for c in (data.get("claims") or []) if isinstance(c, dict)}
+        return [c for c in (data.get("claims") or []) if isinstance(c, dict)]
+
+    @cached_property
+    def claims(self) -> dict:
+        return {c.get("id"): c for c in self.claim_list}
 
     @cached_property
     def figures(self) -> dict:

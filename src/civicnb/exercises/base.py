@@ -15,6 +15,7 @@ ipywidgets is imported only inside ``widget``, so the handout builder never load
 from __future__ import annotations
 
 import html
+import re
 from typing import Callable, Iterable
 
 from ..handout import typ
@@ -93,8 +94,6 @@ def h(value) -> str:
 
 def md_html(value) -> str:
     """Light Markdown (**bold**, *italic*) to HTML, escaping everything else."""
-    import re
-
     s = h(value)
     s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
     s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
@@ -146,7 +145,7 @@ CITE_MARK = "\x01"
 
 
 ONCE_BLOCKS: dict = {}  # name -> function returning Typst markup, printed once per handout
-ONCE_RE = __import__("re").compile(f"{CITE_MARK}once:([a-z-]+){CITE_MARK}")
+ONCE_RE = re.compile(f"{CITE_MARK}once:([a-z-]+){CITE_MARK}")
 
 
 def once(name: str) -> str:

@@ -117,7 +117,7 @@ class CER(Kind):
         return q + "\n\n" + "\n".join(rows)
 
     def paper(self, ex):
-        return "\n".join([self._organiser(ex)])
+        return self._organiser(ex)
 
     def filled(self, ex, answer):
         return self._organiser(ex, answer or {})

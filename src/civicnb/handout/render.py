@@ -36,7 +36,6 @@ class Rendered:
     source: str
     assets: dict = field(default_factory=dict)  # filename -> bytes (images written beside the .typ)
     source_ids: list = field(default_factory=list)
-    answer_ids: list = field(default_factory=list)
 
 
 def _cell_source(cell) -> str:
@@ -353,8 +352,7 @@ class Renderer:
 
         body = _CITE_RE.sub(number, body)
         source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order) + "\n"
-        answers = [k for k in self.answers] if self.edition == "worksheet" else []
-        return Rendered(source, dict(self.assets), order, answers)
+        return Rendered(source, dict(self.assets), order)
 
 
 def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None) -> Rendered:
