@@ -137,3 +137,16 @@ def test_cli_check_prints_the_balance_mix(project):
                        capture_output=True, text=True, env=env_with_src())
     assert r.returncode == 0, r.stderr
     assert "balance 01-claims claim-07:" in r.stdout and "mirror " in r.stdout
+
+
+def test_handout_marks_mirror_links(project):
+    import json
+
+    from civicnb.handout.render import render
+
+    lesson = project.lesson("01")
+    nb = json.loads(lesson.notebook_path.read_text())
+    source = render(project, lesson, nb, "student").source
+    assert "a copy on another site, not the publisher" in source  # e.g. the UPI report read on a mirror
+    assert "Link: an archive copy." in source or not any(
+        project.sources[s].get("copy") == "archive" for s in lesson.cited_source_ids())
