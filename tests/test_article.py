@@ -8,6 +8,7 @@ from civicnb.content.article import copy_matches_map, parse_copy
 from civicnb.content.check import check_project
 from civicnb.content.model import Project
 
+from . import copying
 from .conftest import ROOT, pdf_text, squash
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_576f96631ff9cec7.txt"
@@ -58,14 +59,18 @@ def test_uncovered_paragraph_is_reported(real_copy):
                    for p in probs), probs
 
 
+def _article_body():
+    from civicnb.content.model import Project as P
+
+    blocks = parse_copy(SEED.read_text(encoding="utf-8"), P(ROOT).article)
+    return [b.text for b in blocks if b.kind == "paragraph"]  # the headline may be quoted; the body not
+
+
 def test_the_article_body_is_not_in_the_package():
     """No file we ship holds more than a short phrase of the article's body."""
     if not SEED.exists():
         pytest.skip("seed copy not available")
-    from civicnb.content.model import Project as P
-
-    blocks = parse_copy(SEED.read_text(encoding="utf-8"), P(ROOT).article)
-    body = [b.text for b in blocks if b.kind == "paragraph"]  # the headline may be quoted; the body not
+    body = _article_body()
     assert len(body) > 20
     shipped = "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in
                         list((ROOT / "lessons").rglob("*.y*ml")) + list((ROOT / "lessons").rglob("*.md"))
@@ -75,6 +80,66 @@ def test_the_article_body_is_not_in_the_package():
         words = sentence.split()
         for i in range(0, len(words) - 9):
             assert squash(" ".join(words[i:i + 10])) not in flat, f"copied: {' '.join(words[i:i + 10])!r}"
+
+
+# Our own words: close paraphrase and quotation limits (tests/copying.py explains the measures).
+MAX_QUOTE_WORDS = 10      # one quoted phrase from the article
+MAX_QUOTED_TOTAL = 100    # all distinct phrases quoted from the article, across the package
+
+
+def test_no_sentence_follows_the_article_too_closely():
+    """Every sentence we wrote is a real paraphrase: none keeps an article sentence's structure with
+    words swapped for synonyms (quoted words are left out here and counted below)."""
+    if not SEED.exists():
+        pytest.skip("seed copy not available")
+    index = copying.article_index(_article_body())
+    close = []
+    for name, text in copying.package_text(ROOT).items():
+        for sentence in copying.sentences(text):
+            hit = copying.closest(sentence, index)
+            if copying.is_close_paraphrase(hit):
+                close.append(f"{name}: {sentence!r} follows {hit.theirs!r} ({hit.score:.2f})")
+    assert not close, "close paraphrase of the article; rewrite with a different structure:\n" + "\n".join(close)
+
+
+def test_quotations_from_the_article_stay_short():
+    if not SEED.exists():
+        pytest.skip("seed copy not available")
+    body = _article_body()
+    quotes: dict[str, int] = {}
+    for text in copying.package_text(ROOT).values():
+        quotes.update(copying.quoted_from_article(text, body))
+    article = Project(ROOT).article
+    flat_body = " " + " ".join(copying.plain_words(" ".join(body))) + " "
+    for item in list(article.get("phrases") or []) + list(article.get("captions") or []):
+        words = copying.plain_words(item.get("text") or item.get("caption") or "")
+        if "caption" in item or f" {' '.join(words)} " in flat_body:  # the headline may be quoted freely
+            quotes[" ".join(words)] = len(words)
+    long = {q: n for q, n in quotes.items() if n > MAX_QUOTE_WORDS}
+    assert not long, f"quotes of more than {MAX_QUOTE_WORDS} words from the article: {long}"
+    total = copying.total_quoted(quotes)
+    assert 0 < total <= MAX_QUOTED_TOTAL, f"{total} words quoted from the article (limit {MAX_QUOTED_TOTAL})"
+
+
+def test_copying_measure_catches_synonym_swaps_and_passes_real_paraphrase():
+    """The fixture proves the measure: a made-up article, sentences that swap its words for synonyms
+    (caught, although they share no run of even three words), and real paraphrases (not caught)."""
+    fx = ROOT / "tests" / "fixtures" / "copying"
+    body = [p for p in (fx / "article.txt").read_text().split("\n\n") if p.strip()]
+    index = copying.article_index(body)
+    swapped = (fx / "swapped.txt").read_text().splitlines()
+    for sentence in swapped:
+        hit = copying.closest(sentence, index)
+        assert copying.is_close_paraphrase(hit), (sentence, hit)
+        # the old test (a shared run of 10 words) would not have caught it
+        assert not any(" ".join(sentence.split()[i:i + 10]) in " ".join(body) for i in range(len(sentence.split())))
+    for sentence in (fx / "paraphrased.txt").read_text().splitlines():
+        hit = copying.closest(sentence, index)
+        assert not copying.is_close_paraphrase(hit), (sentence, hit)
+    # quoted words are counted separately, and a phrase inside a longer one only once
+    quotes = copying.quoted_from_article((fx / "paraphrased.txt").read_text(), body)
+    assert quotes == {"while generating revenue": 3}  # "low for the nations" is not the article's wording
+    assert copying.total_quoted({"a b c": 3, "b c": 2, "d e": 2}) == 5
 
 
 @needs_seed

@@ -1,5 +1,6 @@
 """Content validation: the real lessons pass; each kind of mistake fails with file:line and a fix."""
 import json
+import re
 import subprocess
 import sys
 
@@ -104,7 +105,7 @@ def test_fact_without_as_of(real_copy):
     lf = real_copy.lessons_dir / "00-before-we-begin" / "lesson.yml"
     text = lf.read_text()
     facts_at = text.index("facts:")
-    tail = text[facts_at:].replace("    as_of: 2026-11-27\n", "", 1)
+    tail = re.sub(r"    as_of: \d{4}-\d{2}-\d{2}\n", "", text[facts_at:], count=1)
     lf.write_text(text[:facts_at] + tail)
     probs = _problems(real_copy)
     assert any("lesson.yml:" in p and "as_of" in p for p in probs), probs
@@ -114,7 +115,7 @@ def test_fact_newer_than_lesson(real_copy):
     lf = real_copy.lessons_dir / "00-before-we-begin" / "lesson.yml"
     text = lf.read_text()
     facts_at = text.index("facts:")
-    lf.write_text(text[:facts_at] + text[facts_at:].replace("as_of: 2026-11-27", "as_of: 2027-01-01", 1))
+    lf.write_text(text[:facts_at] + re.sub(r"as_of: \d{4}-\d{2}-\d{2}", "as_of: 2027-01-01", text[facts_at:], count=1))
     probs = _problems(real_copy)
     assert any("newer than the lesson's as_of" in p for p in probs), probs
 

@@ -29,10 +29,12 @@ def _project(args):
 
 
 def cmd_check(args) -> int:
-    from .content.check import check_project
+    from .content.check import check_report
 
     project = _project(args)
-    problems = check_project(project)
+    problems, report = check_report(project)
+    for line in report:  # the balance mix and the mirror copies (information, not problems)
+        print(line)
     for p in problems:
         print(p)
     if problems:

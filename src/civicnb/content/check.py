@@ -127,6 +127,7 @@ class Checker:
     def __init__(self, project: Project):
         self.project = project
         self.problems: list[Problem] = []
+        self.report: list[str] = []  # information lines: the balance mix, the mirror copies
 
     def add(self, file, line, message):
         self.problems.append(Problem(file, line, message))
@@ -155,6 +156,9 @@ class Checker:
             if seen[s.get("id")] == 2:
                 self.add("lessons/sources.yml", s.line_of("id"),
                          f"duplicate source id {s.get('id')!r}; give each source its own id")
+            if s.get("copy") in ("mirror", "archive"):
+                self.report.append(f"{s['copy']} {s.get('id')}: {s.get('url')} ({s.get('publisher')}); "
+                                   "link the original publisher when its page can be read")
             acc, date = s.get("accessed"), s.get("date")
             if isinstance(acc, str) and isinstance(date, str) and date != "undated" and date > acc:
                 self.add("lessons/sources.yml", s.line_of("date"),
@@ -250,6 +254,39 @@ class Checker:
                 line = next(n for n, t in enumerate(lesson.teacher_md.splitlines(), 1) if f"[@{sid}]" in t)
                 self.add(lesson.rel("teacher.md"), line, f"unknown source id {sid!r} in citation [@{sid}]")
         self.check_notebook(lesson)
+        self.check_balance(lesson, meta)
+
+    # -- balance ledger --------------------------------------------------------------------------
+    def check_balance(self, lesson, meta):
+        """Report the mix of perspectives on every item on a contested or open question; fail where a
+        contested card lacks a note for the side its claim favours, or an "as things stand" box lists
+        developments for one side only (see content/balance.py)."""
+        from . import balance
+
+        lf = lesson.rel("lesson.yml")
+        for b in meta.get("facts") or []:
+            if not isinstance(b, dict):
+                continue
+            for msg in balance.developments_problems(b):
+                self.add(lf, b.line_of("developments") if b.get("developments") else b.line,
+                         f"fact {b.get('id')!r} {msg}")
+            if b.get("question") in balance.OPEN_KINDS:
+                self.report.append(f"balance {lesson.name} fact {b.get('id')} ({b['question']}): "
+                                   f"{balance.developments_mix(b)}")
+        if not (lesson.dir / "claims.yml").exists():
+            return
+        try:
+            claims = lesson.claims
+        except ContentError:
+            return  # already reported by check_claims
+        cf = lesson.rel("claims.yml")
+        for c in claims.values():
+            if not isinstance(c, dict):
+                continue
+            for msg in balance.claim_problems(c):
+                self.add(cf, c.line_of("favours") if c.get("favours") else c.line, f"claim {c.get('id')!r} {msg}")
+            if c.get("question") in balance.OPEN_KINDS:
+                self.report.append(f"balance {lesson.name} {c.get('id')}: {balance.mix_line(c)}")
 
     def check_exercise(self, lesson, ex, full, ids, check_item_sources, ef):
         from ..exercises import KINDS  # light: registry of kind names and their checks
@@ -488,3 +525,11 @@ class Checker:
 
 def check_project(project: Project) -> list[Problem]:
     return Checker(project).run()
+
+
+def check_report(project: Project) -> tuple[list[Problem], list[str]]:
+    """Problems, and the information lines `civicnb check` prints: the balance mix of every item on
+    a contested or open question, and every source whose link is a mirror or an archive copy."""
+    checker = Checker(project)
+    problems = checker.run()
+    return problems, checker.report

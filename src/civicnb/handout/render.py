@@ -307,11 +307,14 @@ class Renderer:
 
         return ONCE_RE.sub(sub, body)
 
+    COPY_NOTE = {"mirror": " Link: a copy on another site, not the publisher's own page.",  # sources.yml `copy`
+                 "archive": " Link: an archive copy."}
+
     def sources_list(self, order: list[str]) -> str:
         entries = []
         for sid in order:
             s = self.project.sources[sid]
-            via = f" Read via {s['via']}." if s.get("via") else ""
+            via = (f" Read via {s['via']}." if s.get("via") else "") + self.COPY_NOTE.get(s.get("copy"), "")
             txt = (f"{s['publisher']}. “{s['title']}.” {s['date'] if s['date'] != 'undated' else 'Undated'}.{via} "
                    f"Accessed {s['accessed']}. ")
             entries.append(typ.content(typ.text(txt) + f"#link({typ.string(s['url'])})[{typ.text(s['url'])}]"))
