@@ -36,6 +36,9 @@ class Verdict(Kind):
         c = self.claim(ex)
         if v == c["verdict"]:
             return "correct", c["verdict_why"]
+        if v in (c.get("also_accept") or []):
+            return "correct", (f"*{VERDICT_LABEL.get(v, v)}* can be defended here if your reason shows it. "
+                               f"The key says *{VERDICT_LABEL[c['verdict']]}*: {c['verdict_why']}")
         return "incorrect", (f"Reread the notes. *{VERDICT_LABEL.get(v, v)}* means: "
                              f"{dict((a, d) for a, _, d in VERDICTS).get(v, '')} Does every note fit that?")
 
@@ -103,6 +106,12 @@ class Verdict(Kind):
             parts.append(labelled("My reason:", "") + typ.call("answerlines", "2"))
         return "\n\n".join(parts)
 
+    def glance(self, ex):
+        c = self.claim(ex)
+        return (f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}]",
+                typ.text(", ".join(VERDICT_LABEL.get(v, v) for v in c.get("also_accept") or [])
+                         + (" (with a reason that says why)" if c.get("also_accept") else "")))
+
     def paper(self, ex):
         return once("verdict-scale") + self._card(ex)
 
@@ -114,6 +123,7 @@ class Verdict(Kind):
         c = self.claim(ex)
         return "\n\n".join([once("verdict-scale") + self._card(ex, marked=c["verdict"], key=True), key_block(
             labelled("Verdict:", typ.text(VERDICT_LABEL[c["verdict"]])),
+            labelled("Also accept (marked right in the notebook):", self.glance(ex)[1]) if c.get("also_accept") else "",
             labelled("Why:", typ.inline(c["verdict_why"])),
             labelled("Type of claim:", typ.text(c["type"].replace("-", " "))),
             labelled("Who the article names as its source:",

@@ -57,6 +57,11 @@ class Written(Kind):
     def is_answered(self, answer):
         return bool((answer or {}).get("text", "").strip())
 
+    def glance(self, ex):
+        ks = ex["key"]
+        return (typ.text("Written: look for ") + typ.inline("; ".join(ks.get("look_for") or [])),
+                typ.inline("; ".join(ks.get("accept") or [])))
+
     def paper(self, ex):
         starter = typ.call("starter", typ.content(typ.inline(ex["starter"]))) if ex.get("starter") else ""
         return f"#block(breakable: false)[{starter}\n{typ.call('answerlines', str(self.lines(ex)))}]"
@@ -115,6 +120,9 @@ class CER(Kind):
                                  filled="true" if value else "false"))
         q = labelled("Question:", typ.inline(ex["question"]))
         return q + "\n\n" + "\n".join(rows)
+
+    def glance(self, ex):
+        return typ.text("Claim–evidence–reasoning: look for ") + typ.inline("; ".join(ex["key"]["look_for"])), ""
 
     def paper(self, ex):
         return self._organiser(ex)
@@ -175,6 +183,9 @@ class Scale(Kind):
                 cells.append(typ.content(typ.call("circled", typ.string(l), on="true" if r == i else "false")))
         return typ.call("scaletable", str(len(labels)), typ.array(cells))
 
+    def glance(self, ex):
+        return typ.text("No right answer: a private poll (share class counts only)."), ""
+
     def paper(self, ex):
         return "\n".join([typ.text(self.label), self._table(ex)])
 
@@ -184,6 +195,6 @@ class Scale(Kind):
     def key(self, ex):
         return "\n".join([self._table(ex), key_block(
             labelled("No right answer.", typ.inline(ex["key"]["why"])),
-            labelled("Poll id:", typ.text(ex["poll"]) + typ.text(
-                " (the same statements return at the end of the unit; civicnb summary compares the answers).")),
+            labelled("Repeats later:", typ.text(
+                "the same statements return at the end of the unit; civicnb summary compares the class counts.")),
             teacher_note(ex))])

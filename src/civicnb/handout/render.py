@@ -24,8 +24,10 @@ from .markdown import to_typst
 from ..exercises import kind_of
 from ..exercises.base import CITE_MARK, cite_mark
 
-EDITIONS = ("student", "teacher", "worksheet")
-EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "worksheet": "Completed worksheet"}
+EDITIONS = ("student", "teacher", "worksheet", "after")
+EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "worksheet": "Completed worksheet",
+                 "after": "After the lesson"}
+STUDENT_CITES = 3  # at most this many citation numbers at one spot of a student edition
 PAPERS = {"letter": "us-letter", "us-letter": "us-letter", "a4": "a4"}
 SKIP_IN_PRINT = {"header", "i-can", "essential-question", "save-panel", "sources"}
 _CITE_RE = re.compile(f"{CITE_MARK}cite:([^{CITE_MARK}]*){CITE_MARK}")
@@ -45,6 +47,28 @@ def _cell_source(cell) -> str:
 
 def _tags(cell) -> set:
     return set((cell.get("metadata") or {}).get("tags") or [])
+
+
+def numbers_text(numbers) -> str:
+    """[4, 5, 6, 7, 15, 18] -> "4–7, 15 and 18"."""
+    nums = sorted(set(n for n in numbers if n))
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def reveal_label(lesson, ids) -> str:
+    """"Questions 4–7" for the items a debrief box answers."""
+    nums = [lesson.number_of(i) for i in ids or []]
+    nums = [n for n in nums if n]
+    if not nums:
+        return ""
+    return ("Question " if len(set(nums)) == 1 else "Questions ") + numbers_text(nums)
 
 
 class Renderer:
@@ -113,11 +137,7 @@ class Renderer:
         out.append("#heading(level: 2)[Standards]\n"
                    f"#table(columns: (auto, auto, 1fr), table.header([*Framework*], [*Code*], [*What students do*]), {rows})"
                    + "".join(f"\n\n#text(size: 9pt)[{typ.inline(n)}]" for n in notes))
-        steps = ", ".join(f"[{typ.text(str(i))}], [{typ.inline(s['title'])}], [{typ.text(str(s['minutes']) + ' min')}], "
-                          f"[{typ.inline(s.get('summary', ''))}]" for i, s in enumerate(m["steps"], 1))
-        out.append(f"#heading(level: 2)[Timing: {m['minutes']} minutes]\n"
-                   f"#table(columns: (auto, auto, auto, 1fr), table.header([*\\#*], [*Step*], [*Time*], [*What happens*]), "
-                   f"{steps}, [], [*Total*], [*{m['minutes']} min*], [])")
+        out.append(self.timing_table())
         out.append("#heading(level: 2)[Materials]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["materials"]))
         out.append("#heading(level: 2)[Preparation]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["preparation"]))
         if self.lesson.teacher_md.strip():
@@ -128,7 +148,60 @@ class Renderer:
             body = re.sub(r"\u2063CITE([a-z0-9-]+)\u2063", lambda mm: f'";{cite_mark([mm.group(1)])}#"', body)
             out.append("#heading(level: 2)[Facilitation notes]\n" + body)
         out.append("#pagebreak()")
+        out.append(self.glance_key())
+        out.append("#pagebreak()")
         return "\n\n".join(out)
+
+    def timing_table(self) -> str:
+        """Steps by class period, the notebook route next to the paper-only route, with each period's
+        planned minutes and the words a student reads in it."""
+        from ..content.periods import PERIOD_MINUTES, planned_minutes, step_periods, words_per_period
+
+        m = self.lesson.meta
+        periods = step_periods(m)
+        words = words_per_period(self.lesson, {"cells": self._cells})
+        limit = planned_minutes(m)
+        length = m.get("period_minutes") or PERIOD_MINUTES
+        rows, n = [], 0
+        for p, steps in periods.items():
+            minutes = sum(s.get("minutes", 0) for s in steps)
+            w = words[p - 1] if p - 1 < len(words) else 0
+            head = (f"Period {p}" if len(periods) > 1 else "One period") + (
+                f" · {minutes} of {limit} planned minutes ({length}-minute period, {length - limit} for settling in "
+                f"and packing up) · students read about {w:,} words")
+            rows.append(f"table.cell(colspan: 5, fill: luma(228))[#strong[{typ.text(head)}]]")
+            for st in steps:
+                n += 1
+                paper = st.get("paper") or "Same, on the handout."
+                rows += [f"[{typ.text(str(n))}]", f"[{typ.inline(st['title'])}]", f"[{typ.text(str(st['minutes']))}]",
+                         f"[{typ.inline(st.get('summary', ''))}]", f"[{typ.inline(paper)}]"]
+        rows += ["[]", "[*Total*]", f"[*{m['minutes']}*]", "[]", "[]"]
+        return (f"#heading(level: 2)[Timing: {m['minutes']} minutes"
+                + (f" over {len(periods)} periods" if len(periods) > 1 else "") + "]\n"
+                "#block(breakable: true)[#set text(size: 9.5pt)\n"
+                "#table(columns: (auto, 1.15in, auto, 1fr, 1fr), inset: 4pt, align: left + top, "
+                "table.header([*\\#*], [*Step*], [*Min*], [*Notebook route*], [*Paper-only route*]), "
+                + ", ".join(rows) + ")]\n\n"
+                + f"#text(size: 9pt)[{typ.text('Self-check questions: in the notebook, students commit to an answer and press Check. A first wrong answer gets a hint; a second gets the full feedback. On paper, use the at-a-glance key.')}]")
+
+    def glance_key(self) -> str:
+        """One or two pages opening the key: every item's number, answer and accepted alternatives."""
+        cells = []
+        for eid in self.lesson.exercise_order:
+            ex = self.lesson.exercises.get(eid)
+            if not ex:
+                continue
+            k = kind_of(ex)
+            answer, accept = k.glance(ex)
+            title = ex.get("title") or ""
+            cells += [f"[#strong[{typ.text(str(self.lesson.number_of(eid)))}]]", f"[{typ.inline(title)}]",
+                      f"[{answer}]", f"[{accept}]"]
+        if not cells:
+            return ""
+        return ("#heading(level: 2)[At-a-glance key]\n"
+                f"#text(size: 9.5pt)[{typ.text('Every question by the number students see. Grade written answers and Check-it reasons on the reasoning; the full key, exemplars and notes follow each question.')}]\n\n"
+                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.5in, 1fr, 1.5in), inset: 3.5pt, align: left + top, "
+                "table.header([*\\#*], [*Question*], [*Answer*], [*Also accept*]), " + ", ".join(cells) + ")]")
 
     def item(self, item_id: str) -> str:
         kind, data = self.lesson.item(item_id)
@@ -150,6 +223,8 @@ class Renderer:
         if kind == "article-text":
             return ""  # the teacher-supplied copy prints once, as a source packet at the end
         if kind == "block":
+            if data.get("reveals") and self.edition in ("student", "worksheet"):
+                return ""  # it answers questions in this packet: teacher edition and after-sheet only
             title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
             body = typ.paragraphs(data.get("text", "")) if data.get("text") else ""
             if data.get("list"):
@@ -157,10 +232,15 @@ class Renderer:
             body += cite_mark(data.get("sources"))
             if data.get("as_of") and self.teacher:
                 body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + data['as_of'] + ')')}]"
+            if data.get("reveals") and self.teacher:
+                label = reveal_label(self.lesson, data["reveals"])
+                return typ.call("revealbox", title, typ.content(body), typ.content(typ.text(
+                    f"Not in the student packet: this box answers {label}. Students read it after answering "
+                    "(the notebook unlocks it then; on paper, hand out the after-the-lesson sheet).")))
             return typ.call("factblock", title, typ.content(body))
         # an exercise
         k = kind_of(data)
-        self.qnum += 1
+        self.qnum = self.lesson.number_of(item_id) or self.qnum + 1
         if self.edition == "teacher":
             view = k.key(data)
         elif self.edition == "worksheet":
@@ -249,7 +329,7 @@ class Renderer:
                 f"{cite_mark(e['sources'])} #text(size: 8pt)[{typ.text('(as of ' + e['as_of'] + ')')}]"
                 for e in c["evidence"])
             where = f"¶{c['paragraph']}" if c["paragraph"] else "headline"
-            cells += [typ.content(typ.text(f"{c['id'].replace('claim-', '')} · {where}")),
+            cells += [typ.content(f"#strong[{typ.text(self.lesson.label_of(c['id']))}] \\ " + typ.text(where)),
                       typ.content(typ.inline(c["paraphrase"]) + f" \\ #text(size: 8.5pt)[{typ.text(c['type'].replace('-', ' '))}]"),
                       typ.content(f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}] \\ " + typ.inline(c["verdict_why"])
                                   + "\n" + evidence)]
@@ -281,12 +361,22 @@ class Renderer:
     def cells(self, nb: dict) -> str:
         out = []
         self._cells = nb.get("cells", [])
+        from ..content.periods import starts_period
+
+        periods = 0
         for cell in self._cells:
             tags = _tags(cell)
             if "notebook-only" in tags or "teacher" in tags:
                 continue  # ("teacher" cells are an error in `civicnb check`: students would see them)
+            if "debrief" in tags and self.edition in ("student", "worksheet"):
+                continue  # introduces boxes that answer questions: not in the student packet
             if cell.get("cell_type") == "markdown":
-                out.append(to_typst(_cell_source(cell)))
+                text = to_typst(self.lesson.fill_refs(_cell_source(cell)))
+                if starts_period(cell):
+                    periods += 1
+                    if periods > 1:
+                        text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
+                out.append(text)
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 out.append(self.item(show) if show else self.output(cell))
