@@ -18,8 +18,9 @@ SPECIAL_ITEMS = ("header", "essential-question", "i-can", "vocabulary", "content
                  "sources")
 ARTICLE_ITEMS = ("article-citation", "article-map", "article-text")
 ARTICLE_COPY = "lessons/article/copy.txt"  # where a teacher may put their own copy (git-ignored)
-# A reference to another item in lesson text: [[claim-07]], [[check-04]], [[s-capacity]], [[p14]].
-REF_RE = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\]\]")
+# A reference to other items in lesson text: [[claim-07]], [[check-04]], [[s-capacity]], [[p14]], or a
+# list of them: [[check-11, check-14, check-15]] ("Questions 8–10").
+REF_RE = re.compile(r"\[\[([a-z0-9][a-z0-9-]*(?:\s*,\s*[a-z0-9][a-z0-9-]*)*)\]\]")
 PARA_RE = re.compile(r"p([0-9]+)")
 
 
@@ -199,6 +200,18 @@ class Lesson:
             labels.pop(key, None)
         return labels
 
+    def labels_of(self, ids) -> str:
+        """Labels for several items: "Questions 8–11", "Claims 7, 22 and 24", "¶2 and ¶5"."""
+        from ..handout.render import numbers_text  # light: a pure function
+
+        labels = [self.label_of(i) for i in ids]
+        if len(labels) == 1:
+            return labels[0]
+        for word in ("Question", "Claim"):
+            if all(re.fullmatch(rf"{word} \d+", x) for x in labels):
+                return f"{word}s " + numbers_text(int(x.split()[1]) for x in labels)
+        return ", ".join(labels[:-1]) + " and " + labels[-1]
+
     def fill_refs(self, text):
         """Replace ``[[id]]`` references in ``text`` by labels; unresolved ones stay as written."""
         if not isinstance(text, str) or "[[" not in text:
@@ -206,7 +219,7 @@ class Lesson:
 
         def sub(m):
             try:
-                return self.label_of(m.group(1))
+                return self.labels_of(x.strip() for x in m.group(1).split(","))
             except KeyError:
                 return m.group(0)
 
@@ -216,10 +229,11 @@ class Lesson:
         """The ids in ``text``'s ``[[id]]`` references that name nothing in this lesson."""
         out = []
         for m in REF_RE.finditer(text or ""):
-            try:
-                self.label_of(m.group(1))
-            except KeyError:
-                out.append(m.group(1))
+            for x in m.group(1).split(","):
+                try:
+                    self.label_of(x.strip())
+                except KeyError:
+                    out.append(x.strip())
         return out
 
     def _fill_refs(self, node):

@@ -112,8 +112,10 @@ def alternatives(meta) -> list[list[str]]:
 
 def words_per_period(lesson, nb: dict) -> list[int]:
     """Words a student reads in each period: Markdown cells and every item shown. Of a lesson's
-    ``alternatives`` (sets of items a student chooses between) only the longest counts. The article's
-    own text, when a teacher supplies it, is not counted."""
+    ``alternatives`` (sets of items a student chooses between) only the longest counts. Not counted:
+    boxes that answer questions (``reveals``: they are read after the lesson, on their own sheet) and
+    the cells that introduce them, the vocabulary list (a glossary to look words up in), and the
+    article's own text when a teacher supplies it."""
     alts = alternatives(lesson.meta)
     in_alt = {i: n for n, group in enumerate(alts) for i in group}
     out = []
@@ -122,9 +124,10 @@ def words_per_period(lesson, nb: dict) -> list[int]:
         alt_words: dict = {}
         for cell in cells:
             tags = set((cell.get("metadata") or {}).get("tags") or [])
-            if cell.get("cell_type") == "markdown" and "teacher" not in tags:
+            if cell.get("cell_type") == "markdown" and not tags & {"teacher", "debrief"}:
                 n += words(re.sub(r"[#*_`>|]", " ", _source(cell)))
-            elif _shown(cell):
+            elif _shown(cell) and _shown(cell) != "vocabulary" and not (
+                    _shown(cell) in lesson.blocks and lesson.blocks[_shown(cell)].get("reveals")):
                 w = words(item_text(lesson, _shown(cell)))
                 if _shown(cell) in in_alt:
                     alt_words[in_alt[_shown(cell)]] = alt_words.get(in_alt[_shown(cell)], 0) + w

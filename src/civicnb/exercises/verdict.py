@@ -29,6 +29,13 @@ class Verdict(Kind):
     def claim(self, ex):
         return ex["_claim"]
 
+    def lines(self, ex) -> int:
+        """Answer lines for the reason: as many as the prompt asks for (naming two sources and a reason
+        needs four), at least three."""
+        from .written import lines_needed
+
+        return int(ex.get("lines") or max(3, lines_needed(str(ex.get("prompt") or ""))))
+
     def grade(self, ex, answer):
         v = (answer or {}).get("verdict")
         if not v:
@@ -103,7 +110,7 @@ class Verdict(Kind):
         if reason is not None:
             parts.append(labelled("My reason:", "") + typ.call("studentanswer", typ.string(reason)))
         elif not key:
-            parts.append(labelled("My reason:", "") + typ.call("answerlines", "2"))
+            parts.append(labelled("My reason:", "") + typ.call("answerlines", str(self.lines(ex))))
         return "\n\n".join(parts)
 
     def glance(self, ex):

@@ -1,9 +1,26 @@
 """Written answers (short, long, claim–evidence–reasoning) and the agree–disagree poll."""
 from __future__ import annotations
 
+import re
+
 from ..handout import typ
 from .base import (POLL, WRITTEN, Kind, feedback_html, h, key_block, labelled, md_html, prompt_html,
                    teacher_note)
+
+ASK_RE = re.compile(r"\b(name|explain|why|reason|compare|describe|say|write|give|list|how)\b", re.I)
+
+
+def lines_needed(prompt: str) -> int:
+    """Answer lines a prompt needs on paper: about one and a half per thing it asks for (numbered
+    parts, or asking words like name/explain/why), one more when it asks for two or three of
+    something; at least 2, at most 8."""
+    parts = len(re.findall(r"\(\d\)", prompt))
+    asks = len({m.lower() for m in ASK_RE.findall(prompt)})
+    n = max(parts, asks)
+    if re.search(r"\b(two|both|three)\b", prompt, re.I):
+        n += 1
+    return max(2, min(8, 1 + n + (n + 1) // 2))
+
 
 LEVELS = (("proficient", "Proficient"), ("developing", "Developing"), ("beginning", "Beginning"))
 DEFAULT_SCALE = ["Strongly disagree", "Disagree", "Not sure", "Agree", "Strongly agree"]

@@ -58,7 +58,7 @@ def numbers_text(numbers) -> str:
             runs[-1].append(n)
         else:
             runs.append([n])
-    parts = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    parts = [p for r in runs for p in ([f"{r[0]}–{r[-1]}"] if len(r) > 2 else map(str, r))]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -272,8 +272,8 @@ class Renderer:
         if c.get("headline_alt"):
             lines.append(typ.text("The page also shows a second headline: “" + c["headline_alt"] + "”."))
         lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {c['date']}") + cite_mark([c["source"]]))
-        if c.get("date_note"):
-            lines.append(typ.inline(c["date_note"]))
+        if c.get("date_note") and self.teacher:  # reasoning about the date answers questions: not for students
+            lines.append(f"#emph[{typ.text('Teacher only: ')}]" + typ.inline(c["date_note"]))
         lacks = "\n".join(f"- {typ.inline(x)}" for x in c.get("lacks") or [])
         body = " \\\n".join(lines) + (f"\n\n#strong[{typ.text('What the page does not give you:')}]\n{lacks}" if lacks else "")
         return typ.call("framed", typ.content(typ.text("The article")), typ.content(body))
@@ -397,17 +397,22 @@ class Renderer:
 
         return ONCE_RE.sub(sub, body)
 
-    def sources_list(self, order: list[str]) -> str:
+    def sources_list(self, order: list[str], compact: bool = False) -> str:
+        """The numbered source list. Teacher editions give every detail; student editions a compact
+        list (publisher, date, title, address) of the first few sources at each spot."""
         entries = []
         for sid in order:
             s = self.project.sources[sid]
-            via = f" Read via {s['via']}." if s.get("via") else ""
-            txt = (f"{s['publisher']}. “{s['title']}.” {s['date'] if s['date'] != 'undated' else 'Undated'}.{via} "
-                   f"Accessed {s['accessed']}. ")
+            date = s['date'] if s['date'] != 'undated' else 'Undated'
+            if compact:
+                txt = f"{s['publisher']}, {date}. {s['title']}. "
+            else:
+                via = f" Read via {s['via']}." if s.get("via") else ""
+                txt = f"{s['publisher']}. “{s['title']}.” {date}.{via} Accessed {s['accessed']}. "
             entries.append(typ.content(typ.text(txt) + f"#link({typ.string(s['url'])})[{typ.text(s['url'])}]"))
         if not entries:
             entries.append(typ.content(typ.text("No sources are cited on this handout.")))
-        return typ.call("sourcelist", typ.array(entries))
+        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false")
 
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
@@ -416,22 +421,57 @@ class Renderer:
         body = student.head() + student.cells(nb)
         order: list[str] = []
         for mm in _CITE_RE.finditer(body):
-            for sid in mm.group(1).split(","):
+            for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
                 if sid and sid not in order:
                     order.append(sid)
         return order
 
+    def reveal_blocks(self) -> list:
+        """The lesson's boxes that answer questions, in the order the notebook shows them."""
+        shown = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in self._cells]
+        blocks = [b for b in self.lesson.blocks.values() if b.get("reveals")]
+        return sorted(blocks, key=lambda b: shown.index(b["id"]) if b["id"] in shown else len(shown))
+
+    def after_sheet(self) -> str:
+        """One page for after the lesson: every box that answers questions, never in the student packet."""
+        m = self.lesson.meta
+        blocks = self.reveal_blocks()
+        answered = [i for b in blocks for i in b["reveals"]]
+        kicker = f"{self.project.unit['title']} · Lesson {m['id']} · After the lesson"
+        parts = [typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
+                          subtitle=typ.content(typ.text(
+                              f"Read this after you have answered {reveal_label(self.lesson, answered)}. "
+                              "It sums up what the class found.")))]
+        for b in blocks:
+            body = typ.paragraphs(b.get("text", "")) if b.get("text") else ""
+            if b.get("list"):
+                body += "\n" + "\n".join(f"- {typ.inline(x)}" for x in b["list"])
+            body += cite_mark(b.get("sources"))
+            if b.get("as_of"):
+                body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + b['as_of'] + ')')}]"
+            note = typ.text(f"Answers {reveal_label(self.lesson, b['reveals'])}.")
+            parts.append(typ.call("factblock", typ.content(typ.text(b.get("title") or "")),
+                                  typ.content(f"#text(size: 9pt, style: \"italic\")[{note}]\n\n" + body)))
+        return "#set text(size: 10.5pt)\n\n" + "\n\n".join(parts)
+
     def render(self, nb: dict) -> Rendered:
         self._cells = nb.get("cells", [])
-        plan = self.plan_pages() if self.teacher else ""
-        body = "\n\n".join([plan, self.head(), self.cells(nb), self.source_packet(), self.claims_appendix()])
+        if self.edition == "after":
+            body = self.after_sheet()
+        else:
+            plan = self.plan_pages() if self.teacher else ""
+            body = "\n\n".join([plan, self.head(), self.cells(nb), self.source_packet(), self.claims_appendix()])
         # Every edition numbers sources as the student edition does, so "see source 3" means the same
         # source on both; sources that only the teacher edition cites are numbered after those.
-        order: list[str] = self.student_order(nb) if self.edition != "student" else []
+        order: list[str] = self.student_order(nb) if self.edition in ("teacher", "worksheet") else []
+        few = self.edition in ("student", "worksheet", "after")
 
         def number(mm):
             nums = []
-            for sid in [x for x in mm.group(1).split(",") if x]:
+            ids = [x for x in mm.group(1).split(",") if x]
+            if few:  # a student edition: the first few sources of each spot; the teacher edition has all
+                ids = ids[:STUDENT_CITES]
+            for sid in ids:
                 if sid not in self.project.sources:
                     raise KeyError(f"unknown source id {sid!r} (run `civicnb check`)")
                 if sid not in order:
@@ -441,7 +481,7 @@ class Renderer:
             return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
 
         body = _CITE_RE.sub(number, body)
-        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order) + "\n"
+        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order, compact=few) + "\n"
         return Rendered(source, dict(self.assets), order)
 
 
