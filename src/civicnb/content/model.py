@@ -259,6 +259,8 @@ class Lesson:
         if ex.get("kind") == "verdict" and ex.get("claim") in self.claims:
             ex = _copy(ex)
             ex["_claim"] = self.claims[ex["claim"]]
+            n = self.number_of(ex["claim"])
+            ex["_claim_label"] = f"Claim {n}" if n else "Claim"
         elif ex.get("kind") == "timeline" and ex.get("events_from"):
             data = self.data_file(ex["events_from"])
             if isinstance(data, dict):

@@ -372,6 +372,7 @@ class Renderer:
                 continue  # introduces boxes that answer questions: not in the student packet
             if cell.get("cell_type") == "markdown":
                 text = to_typst(self.lesson.fill_refs(_cell_source(cell)))
+                text = f"#block(sticky: true)[{text}]" if text else text  # stays with what it introduces
                 if starts_period(cell):
                     periods += 1
                     if periods > 1:
