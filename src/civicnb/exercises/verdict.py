@@ -119,9 +119,8 @@ class Verdict(Kind):
 
     def glance(self, ex):
         c = self.claim(ex)
-        return (f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}]",
-                typ.text(", ".join(VERDICT_LABEL.get(v, v) for v in c.get("also_accept") or [])
-                         + (" (with a reason that says why)" if c.get("also_accept") else "")))
+        return (typ.text(f"{ex.get('_claim_label') or 'Claim'}: ") + f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}]",
+                typ.text(", ".join(VERDICT_LABEL.get(v, v) for v in c.get("also_accept") or [])))
 
     def paper(self, ex):
         return once("verdict-scale") + self._card(ex)

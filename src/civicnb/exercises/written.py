@@ -76,7 +76,7 @@ class Written(Kind):
 
     def glance(self, ex):
         ks = ex["key"]
-        return (typ.text("Written: look for ") + typ.inline("; ".join(ks.get("look_for") or [])),
+        return (typ.text("Written: grade with the exemplars and “look for” list in the key."),
                 typ.inline("; ".join(ks.get("accept") or [])))
 
     def paper(self, ex):
@@ -139,7 +139,7 @@ class CER(Kind):
         return q + "\n\n" + "\n".join(rows)
 
     def glance(self, ex):
-        return typ.text("Claim–evidence–reasoning: look for ") + typ.inline("; ".join(ex["key"]["look_for"])), ""
+        return typ.text("Claim–evidence–reasoning: grade with the exemplar and “look for” list in the key."), ""
 
     def paper(self, ex):
         return self._organiser(ex)

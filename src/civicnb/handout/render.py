@@ -199,8 +199,8 @@ class Renderer:
         if not cells:
             return ""
         return ("#heading(level: 2)[At-a-glance key]\n"
-                f"#text(size: 9.5pt)[{typ.text('Every question by the number students see. Grade written answers and Check-it reasons on the reasoning; the full key, exemplars and notes follow each question.')}]\n\n"
-                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.5in, 1fr, 1.5in), inset: 3.5pt, align: left + top, "
+                f"#text(size: 9.5pt)[{typ.text('Every question by the number students see. The notebook marks an also-accepted answer right; for a Check-it card, accept it when the reason says why. Grade written answers and Check-it reasons on the reasoning; the full key, exemplars and notes follow each question.')}]\n\n"
+                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.3in, 1fr, 1.45in), inset: 3pt, align: left + top, "
                 "table.header([*\\#*], [*Question*], [*Answer*], [*Also accept*]), " + ", ".join(cells) + ")]")
 
     def item(self, item_id: str) -> str:
