@@ -29,12 +29,14 @@ def _project(args):
 
 
 def cmd_check(args) -> int:
-    from .content.check import check_project
+    from .content.check import check_all
 
     project = _project(args)
-    problems = check_project(project)
+    problems, warnings = check_all(project)
     for p in problems:
         print(p)
+    for w in warnings:  # worth a look, but they do not stop a build
+        print(f"{w.file}:{w.line}: warning: {w.message}")
     if problems:
         print(f"\n{len(problems)} problem(s). Fix them and run `civicnb check` again.", file=sys.stderr)
         return 1
