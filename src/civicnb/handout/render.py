@@ -167,18 +167,16 @@ class Renderer:
             minutes = sum(s.get("minutes", 0) for s in steps)
             w = words[p - 1] if p - 1 < len(words) else 0
             head = (f"Period {p}" if len(periods) > 1 else "One period") + (
-                f" · {minutes} of {limit} planned minutes ({length}-minute period, {length - limit} for settling in "
-                f"and packing up) · students read about {w:,} words")
+                f" · {minutes} of {limit} planned minutes (of {length}) · students read about {w:,} words")
             rows.append(f"table.cell(colspan: 5, fill: luma(228))[#strong[{typ.text(head)}]]")
             for st in steps:
                 n += 1
                 paper = st.get("paper") or "Same, on the handout."
                 rows += [f"[{typ.text(str(n))}]", f"[{typ.inline(st['title'])}]", f"[{typ.text(str(st['minutes']))}]",
                          f"[{typ.inline(st.get('summary', ''))}]", f"[{typ.inline(paper)}]"]
-        rows += ["[]", "[*Total*]", f"[*{m['minutes']}*]", "[]", "[]"]
         return (f"#heading(level: 2)[Timing: {m['minutes']} minutes"
                 + (f" over {len(periods)} periods" if len(periods) > 1 else "") + "]\n"
-                "#block(breakable: true)[#set text(size: 9.5pt)\n"
+                "#together[#set text(size: 9pt)\n"
                 "#table(columns: (auto, 1.15in, auto, 1fr, 1fr), inset: 4pt, align: left + top, "
                 "table.header([*\\#*], [*Step*], [*Min*], [*Notebook route*], [*Paper-only route*]), "
                 + ", ".join(rows) + ")]\n\n"
