@@ -505,7 +505,7 @@ class Checker:
             for n, line in (enumerate(lines, 1) if lines and isinstance(lines[0], str) else lines):
                 for bad in lesson.unresolved_refs(line):
                     self.add(file, n, f"reference [[{bad}]] does not name a question, claim, box or item of lesson "
-                                      f"{lesson.name}; fix the id (paragraphs are written [[p14]])")
+                                      f"{lesson.name}; fix the id (¶14 is written [[p14]])")
                 if raw_re is None or len(line.split()) < 4 or (file.endswith(".yml") and (
                         line.lstrip().startswith("#") or self.STRUCTURAL_RE.match(line))):
                     continue  # a YAML comment or a list of ids never prints
