@@ -283,7 +283,7 @@ class Renderer:
         for p in art["paragraphs"]:
             cells += [typ.content(typ.text(f"¶{p['n']}")), typ.content(typ.inline(p["summary"]))]
         head = typ.text("Paragraph map: our summary of each paragraph, in our own words.")
-        return (f"#strong[{head}]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
+        return (f"#block(sticky: true)[#strong[{head}]]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
                 f"stroke: 0.5pt + luma(150), {', '.join(cells)})")
 
     def source_packet(self) -> str:
