@@ -82,6 +82,16 @@ def test_check_fails_on_an_unresolved_reference_with_file_and_line(real_copy):
     assert any(p.startswith(f"lessons/01-claims/teacher.md:{line}: reference [[claim-99]]") for p in problems), problems
 
 
+def test_check_rejects_a_reference_in_notebook_markdown(real_copy):
+    nbp = real_copy.root / "notebooks" / "01-claims.ipynb"
+    nb = json.loads(nbp.read_text())
+    nb["cells"].insert(4, {"cell_type": "markdown", "metadata": {}, "source": "Look back at [[check-04]] now."})
+    nbp.write_text(json.dumps(nb))
+    problems, _ = _check(real_copy)
+    assert any(p.startswith("notebooks/01-claims.ipynb:5: cell 5: JupyterLab shows notebook Markdown as written")
+               for p in problems), problems
+
+
 def test_check_fails_on_a_raw_id_in_prose(real_copy):
     ef = real_copy.lessons_dir / "01-claims" / "exercises.yml"
     _edit(ef, "Contrast with [[claim-07]]", "Contrast with claim-07")

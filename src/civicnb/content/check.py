@@ -503,6 +503,11 @@ class Checker:
         sources += [(nb_rel, [(n, src)]) for n, _, src in self._notebook_markdown(lesson)]
         for file, lines in sources:
             for n, line in (enumerate(lines, 1) if lines and isinstance(lines[0], str) else lines):
+                if file == nb_rel and REF_RE.search(line):
+                    self.add(file, n, f"cell {n}: JupyterLab shows notebook Markdown as written, so "
+                                      f"{REF_RE.search(line).group(0)} would print as it is; write the label "
+                                      f"students see, or put the text in {lesson.rel('lesson.yml')}")
+                    continue
                 for bad in lesson.unresolved_refs(line):
                     self.add(file, n, f"reference [[{bad}]] does not name a question, claim, box or item of lesson "
                                       f"{lesson.name}; fix the id (¶14 is written [[p14]])")
