@@ -31,6 +31,19 @@ def _copy(d):
     return out
 
 
+def numbers_text(numbers) -> str:
+    """[4, 5, 6, 7, 15, 18] -> "4–7, 15 and 18"."""
+    nums = sorted(set(n for n in numbers if n))
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [p for r in runs for p in ([f"{r[0]}–{r[-1]}"] if len(r) > 2 else map(str, r))]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _dated(event, how: str):
     """A timeline event whose text starts with its month and year (or year), as students see it."""
     import calendar
@@ -202,8 +215,6 @@ class Lesson:
 
     def labels_of(self, ids) -> str:
         """Labels for several items: "Questions 8–11", "Claims 7, 22 and 24", "¶2 and ¶5"."""
-        from ..handout.render import numbers_text  # light: a pure function
-
         labels = [self.label_of(i) for i in ids]
         if len(labels) == 1:
             return labels[0]

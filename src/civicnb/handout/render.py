@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from . import typ
 from .markdown import to_typst
 from ..exercises import kind_of
+from ..content.model import numbers_text
 from ..exercises.base import CITE_MARK, cite_mark
 
 EDITIONS = ("student", "teacher", "worksheet", "after")
@@ -47,19 +48,6 @@ def _cell_source(cell) -> str:
 
 def _tags(cell) -> set:
     return set((cell.get("metadata") or {}).get("tags") or [])
-
-
-def numbers_text(numbers) -> str:
-    """[4, 5, 6, 7, 15, 18] -> "4–7, 15 and 18"."""
-    nums = sorted(set(n for n in numbers if n))
-    runs: list[list[int]] = []
-    for n in nums:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    parts = [p for r in runs for p in ([f"{r[0]}–{r[-1]}"] if len(r) > 2 else map(str, r))]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def reveal_label(lesson, ids) -> str:
