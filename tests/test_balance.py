@@ -140,13 +140,22 @@ def test_cli_check_prints_the_balance_mix(project):
 
 
 def test_handout_marks_mirror_links(project):
+    """The teacher edition labels mirror and archive links; the student edition never prints a
+    mirror's address (a page that would fail the unit's own lateral-reading test) and says to search
+    for the title instead."""
     import json
 
     from civicnb.handout.render import render
 
     lesson = project.lesson("01")
     nb = json.loads(lesson.notebook_path.read_text())
-    source = render(project, lesson, nb, "student").source
-    assert "a copy on another site, not the publisher" in source  # e.g. the UPI report read on a mirror
-    assert "Link: an archive copy." in source or not any(
+    teacher = render(project, lesson, nb, "teacher").source
+    assert "a copy on another site, not the publisher" in teacher  # e.g. the UPI report read on a mirror
+    assert "Link: an archive copy." in teacher or not any(
         project.sources[s].get("copy") == "archive" for s in lesson.cited_source_ids())
+    student = render(project, lesson, nb, "student")
+    mirrors = [s for s in student.source_ids if project.sources[s].get("copy") in ("mirror", "archive")]
+    assert mirrors, "lesson 01's student edition cites at least one mirror copy"
+    for sid in mirrors:
+        assert project.sources[sid]["url"] not in student.source, sid
+    assert "Search for this title to find the publisher's page." in student.source

@@ -129,10 +129,10 @@ def test_unknown_field_and_bad_date(real_copy):
 
 def test_minutes_must_add_up(real_copy):
     lf = real_copy.lessons_dir / "00-before-we-begin" / "lesson.yml"
-    _edit(lf, "minutes: 50\n", "minutes: 45\n")
-    line = _line_of(lf, "minutes: 45")
+    _edit(lf, "minutes: 45\n", "minutes: 40\n")
+    line = _line_of(lf, "minutes: 40")
     probs = _problems(real_copy)
-    assert f"lessons/00-before-we-begin/lesson.yml:{line}: minutes is 45 but the steps add up to 50" in " ".join(probs)
+    assert f"lessons/00-before-we-begin/lesson.yml:{line}: minutes is 40 but the steps add up to 45" in " ".join(probs)
 
 
 def test_notebook_shows_unknown_item_and_unshown_exercise(real_copy):

@@ -50,12 +50,24 @@ def read_cache(out_dir: Path) -> dict:
         return {}
 
 
-def plan(project, out_dir: Path, cache: dict, lessons=None, editions=("student", "teacher"), papers=("letter",),
+EDITIONS = ("student", "teacher", "after")
+
+
+def has_reveals(project, lesson_name: str) -> bool:
+    """Does the lesson have boxes that answer questions (so an after-the-lesson sheet)? A text check,
+    so the fast path loads no YAML."""
+    path = project.lessons_dir / lesson_name / "lesson.yml"
+    return path.is_file() and "reveals:" in path.read_text(encoding="utf-8")
+
+
+def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, papers=("letter",),
          force=False):
     """Yield (lesson, edition, paper, pdf_path, hash, up_to_date)."""
     for name in lessons or project.lesson_names:
         for paper in papers:
             for edition in editions:
+                if edition == "after" and not has_reveals(project, name):
+                    continue
                 pdf = out_dir / output_name(name, edition, paper)
                 digest = input_hash(project, name, edition, paper)
                 fresh = (not force and pdf.exists() and cache.get(pdf.name, {}).get("inputs") == digest
@@ -80,7 +92,7 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
     tmp.replace(pdf)
 
 
-def build(project, out_dir: Path | None = None, lessons=None, editions=("student", "teacher"),
+def build(project, out_dir: Path | None = None, lessons=None, editions=EDITIONS,
           papers=("letter",), force=False, quiet=False, build_root: Path | None = None) -> list[Path]:
     project = type(project)(project.root)  # fresh: never render from cached, possibly stale content
     out_dir = Path(out_dir or project.root / "handouts")

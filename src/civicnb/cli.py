@@ -29,14 +29,17 @@ def _project(args):
 
 
 def cmd_check(args) -> int:
-    from .content.check import check_report
+    from .content.check import Checker
 
     project = _project(args)
-    problems, report = check_report(project)
-    for line in report:  # the balance mix and the mirror copies (information, not problems)
+    checker = Checker(project)
+    problems, warnings = checker.run(), sorted(set(checker.warnings))
+    for line in checker.report:  # the balance mix and the mirror copies (information, not problems)
         print(line)
     for p in problems:
         print(p)
+    for w in warnings:  # worth a look, but they do not stop a build
+        print(f"{w.file}:{w.line}: warning: {w.message}")
     if problems:
         print(f"\n{len(problems)} problem(s). Fix them and run `civicnb check` again.", file=sys.stderr)
         return 1
@@ -63,7 +66,7 @@ def cmd_build(args) -> int:
             print(f"No such file: {args.article}", file=sys.stderr)
             return 2
         os.environ["CIVICNB_ARTICLE"] = str(Path(args.article).resolve())
-    editions = ("student", "teacher") if args.edition == "all" else (args.edition,)
+    editions = ("student", "teacher", "after") if args.edition == "all" else (args.edition,)
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
     lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
     outs = build(project, args.out, lessons, editions, papers, force=args.force, quiet=args.quiet)
@@ -111,7 +114,9 @@ def main(argv=None) -> int:
                        description="Build the student and teacher handouts of every lesson into handouts/. "
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
-    p.add_argument("--edition", choices=["student", "teacher", "all"], default="all")
+    p.add_argument("--edition", choices=["student", "teacher", "after", "all"], default="all",
+                   help="which handouts: student, teacher, after (the after-the-lesson sheet of boxes that "
+                        "answer questions), or all (default)")
     p.add_argument("--paper", choices=["letter", "a4", "both"], default="letter",
                    help="US Letter (default), A4, or both (A4 files end in -a4.pdf)")
     p.add_argument("--out", type=Path, help="output folder (default: handouts/)")

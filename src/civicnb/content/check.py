@@ -128,9 +128,13 @@ class Checker:
         self.project = project
         self.problems: list[Problem] = []
         self.report: list[str] = []  # information lines: the balance mix, the mirror copies
+        self.warnings: list[Problem] = []
 
     def add(self, file, line, message):
         self.problems.append(Problem(file, line, message))
+
+    def warn(self, file, line, message):
+        self.warnings.append(Problem(file, line, message))
 
     def load(self, loader, file):
         try:
@@ -255,6 +259,7 @@ class Checker:
                 self.add(lesson.rel("teacher.md"), line, f"unknown source id {sid!r} in citation [@{sid}]")
         self.check_notebook(lesson)
         self.check_balance(lesson, meta)
+        self.check_fit(lesson)
 
     # -- balance ledger --------------------------------------------------------------------------
     def check_balance(self, lesson, meta):
@@ -489,6 +494,227 @@ class Checker:
                 self.add(lesson.rel("exercises.yml"), ex.line,
                          f"exercise {ex_id!r} is not shown in {rel}; add a cell L.show({ex_id!r})")
 
+    # -- classroom fit: references, reveal boxes, accepted answers, periods, paper ----------------
+    def check_fit(self, lesson):
+        """Each part in its own function, so one broken part never hides another."""
+        for part in (self.check_refs, self.check_reveals, self.check_accepts, self.check_periods,
+                     self.check_answer_space):
+            try:
+                part(lesson)
+            except ContentError as e:
+                self.add(e.file, e.line, e.message)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+                continue  # malformed content: the schema checks above report it
+
+    def _text_files(self, lesson):
+        """(display path, text) of every file whose prose may hold [[id]] references."""
+        out = []
+        for name in ("lesson.yml", "exercises.yml", "claims.yml", "teacher.md"):
+            path = lesson.dir / name
+            if path.is_file():
+                out.append((lesson.rel(name), path.read_text(encoding="utf-8")))
+        return out
+
+    def _notebook_markdown(self, lesson):
+        """(cell number, cell, source) of the lesson notebook's Markdown cells."""
+        try:
+            nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        out = []
+        for i, cell in enumerate(nb.get("cells") or [], 1):
+            if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+                src = cell.get("source", "")
+                out.append((i, cell, "".join(src) if isinstance(src, list) else str(src)))
+        return out
+
+    def check_refs(self, lesson):
+        """Every [[id]] names an item of the lesson; prose never names an item by its raw id."""
+        from .model import REF_RE
+
+        labels = lesson.ref_labels
+        raw_ids = sorted((i for i in labels if "-" in i), key=len, reverse=True)
+        raw_re = re.compile(r"(?<![\w\[@-])(" + "|".join(map(re.escape, raw_ids)) + r")(?![\w\]-])") if raw_ids else None
+        sources = [(f, t.splitlines()) for f, t in self._text_files(lesson)]
+        nb_rel = f"notebooks/{lesson.notebook_path.name}"
+        sources += [(nb_rel, [(n, src)]) for n, _, src in self._notebook_markdown(lesson)]
+        for file, lines in sources:
+            for n, line in (enumerate(lines, 1) if lines and isinstance(lines[0], str) else lines):
+                if file == nb_rel and REF_RE.search(line):
+                    self.add(file, n, f"cell {n}: JupyterLab shows notebook Markdown as written, so "
+                                      f"{REF_RE.search(line).group(0)} would print as it is; write the label "
+                                      f"students see, or put the text in {lesson.rel('lesson.yml')}")
+                    continue
+                for bad in lesson.unresolved_refs(line):
+                    self.add(file, n, f"reference [[{bad}]] does not name a question, claim, box or item of lesson "
+                                      f"{lesson.name}; fix the id (¶14 is written [[p14]])")
+                if raw_re is None or len(line.split()) < 4 or (file.endswith(".yml") and (
+                        line.lstrip().startswith("#") or self.STRUCTURAL_RE.match(line))):
+                    continue  # a YAML comment or a list of ids never prints
+                prose = REF_RE.sub("", line)
+                for m in raw_re.finditer(prose):
+                    self.add(file, n, f"{m.group(1)!r} is an internal id and would print as it is; write "
+                                      f"[[{m.group(1)}]] so it prints as {labels[m.group(1)]!r}")
+
+    STRUCTURAL_RE = re.compile(r"\s*-?\s*(items|reveals|select|also_accept|ties|sources|answers|id|claim|"
+                               r"events_from|answer|poll):")
+    DEBRIEF_RE = re.compile(r"debrief|where things stand|answers? to", re.I)
+
+    def check_reveals(self, lesson):
+        """A box that answers questions lists them (``reveals:``), comes after them in the notebook, and
+        never prints in the student packet (nor does a Markdown heading that introduces it)."""
+        lf = lesson.rel("lesson.yml")
+        meta = lesson.raw_meta
+        order = lesson.exercise_order
+        nb_rel = f"notebooks/{lesson.notebook_path.name}"
+        try:
+            nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+            shown = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in nb.get("cells") or []]
+        except (OSError, ValueError):
+            shown = []
+        for key in ("blocks", "facts"):
+            for b in meta.get(key) or []:
+                if not isinstance(b, dict):
+                    continue
+                reveals = b.get("reveals")
+                if not reveals:
+                    if self.DEBRIEF_RE.search(str(b.get("title") or "")):
+                        self.add(lf, b.line, f"{key[:-1]} {b.get('id')!r} looks like a debrief box (its title); if it "
+                                             "answers questions, list them in reveals: [item-id, ...] so the student "
+                                             "packet leaves it out")
+                    continue
+                for i, rid in enumerate(reveals):
+                    if rid not in lesson.exercises:
+                        self.add(lf, reveals.line_of(i), f"{key[:-1]} {b.get('id')!r}: reveals names {rid!r}, which is "
+                                                         "not an exercise of this lesson")
+                    elif b.get("id") in shown and rid in shown and shown.index(rid) > shown.index(b["id"]):
+                        self.add(nb_rel, shown.index(b["id"]) + 1,
+                                 f"the notebook shows {b['id']!r} before {lesson.label_of(rid)}, which it answers; "
+                                 "move the box after the question")
+        for n, cell, src in self._notebook_markdown(lesson):
+            tags = set((cell.get("metadata") or {}).get("tags") or [])
+            heading = "\n".join(l for l in src.splitlines() if l.lstrip().startswith("#"))
+            if self.DEBRIEF_RE.search(heading) and not tags & {"debrief", "notebook-only"}:
+                self.add(nb_rel, n, f"cell {n} introduces a debrief, and the student edition would print it; tag the "
+                                    "cell 'debrief' (printed in the teacher edition only)")
+
+    ACCEPT_RE = re.compile(r"\baccept(?:ed|s)?\b", re.I)
+
+    def check_accepts(self, lesson):
+        """A teacher note that says "accept" has a matching also_accept (or key.ties), so the notebook
+        marks right what the note accepts."""
+        from ..exercises import KINDS
+        from ..exercises.base import SELF_CHECK
+        from ..exercises.verdict import VERDICTS
+
+        ef = lesson.rel("exercises.yml")
+        by_label = {label.lower(): v for v, label, _ in VERDICTS}
+        for ex in lesson.raw_exercise_list:
+            if not isinstance(ex, dict) or ex.get("kind") not in KINDS or KINDS[ex["kind"]].mode != SELF_CHECK:
+                continue
+            note = str(ex.get("teacher_note") or "")
+            if not self.ACCEPT_RE.search(note):
+                continue
+            key = ex.get("key") if isinstance(ex.get("key"), dict) else {}
+            line = ex.line_of("teacher_note")
+            where = f"exercise {ex.get('id')!r}"
+            if ex["kind"] == "verdict":
+                claim = lesson.claims.get(ex.get("claim")) or {}
+                have = set(claim.get("also_accept") or [])
+                named = set()
+                for sentence in re.split(r"(?<=[.;])\s+", note):
+                    if self.ACCEPT_RE.search(sentence) and not re.search(r"push back", sentence, re.I):
+                        for q in re.findall(r"[\"“]([^\"”]+)[\"”]", sentence):
+                            if q.lower() in by_label:
+                                named.add(by_label[q.lower()])
+                named.discard(claim.get("verdict"))
+                missing = sorted(named - have)
+                if missing or not have:
+                    self.add(ef, line, f"{where}: the teacher note accepts "
+                                       f"{', '.join(repr(m) for m in missing) or 'another verdict'}, but claims.yml gives "
+                                       f"{ex.get('claim')} no matching also_accept; add also_accept: [{', '.join(missing) or '...'}] "
+                                       "to the claim so the notebook marks it right")
+            elif ex["kind"] == "timeline":
+                if not key.get("ties"):
+                    self.add(ef, line, f"{where}: the teacher note accepts another order, but key.ties is missing; "
+                                       "list the events that may come in either order")
+            elif ex["kind"] == "sort":
+                if not any(isinstance(it, dict) and it.get("also_accept") for it in ex.get("items") or []):
+                    self.add(ef, line, f"{where}: the teacher note accepts another category, but no item has "
+                                       "also_accept; add it to the item")
+            elif not key.get("also_accept"):
+                self.add(ef, line, f"{where}: the teacher note says to accept another answer, but key.also_accept "
+                                   "is missing; add it so the notebook marks it right")
+
+    def check_periods(self, lesson):
+        """Steps name their period; each period plans at most 45 of 50 minutes (warning) and a reading
+        load a grade 9-10 class can manage (warning); every notebook step has a paper-only route."""
+        from .periods import WORD_LIMIT, planned_minutes, step_periods, words_per_period
+
+        lf = lesson.rel("lesson.yml")
+        meta = lesson.raw_meta
+        steps = [s for s in meta.get("steps") or [] if isinstance(s, dict)]
+        with_period = [s for s in steps if "period" in s]
+        if with_period and len(with_period) != len(steps):
+            s = next(s for s in steps if "period" not in s)
+            self.add(lf, s.line, f"step {s.get('title')!r} has no period; give every step period: N")
+        last = 0
+        for s in with_period:
+            p = s.get("period")
+            if isinstance(p, int) and (p < last or p > last + 1):
+                self.add(lf, s.line_of("period"), f"step {s.get('title')!r}: period {p} is out of order; periods run "
+                                                  "1, 2, 3… with the steps in teaching order")
+            last = max(last, p) if isinstance(p, int) else last
+        limit = planned_minutes(meta)
+        periods = step_periods(meta)
+        for p, ss in periods.items():
+            total = sum(x.get("minutes", 0) for x in ss if isinstance(x.get("minutes"), int))
+            if total > limit:
+                self.warn(lf, ss[0].line, f"period {p} plans {total} minutes; plan at most {limit} of a "
+                                          f"{limit + 5}-minute period (5 go to logging in, handing out and packing up)")
+        for s in steps:
+            text = f"{s.get('title', '')} {s.get('summary', '')}"
+            if re.search(r"\bnotebook|\bcells?\b|\bclick|\bpress\b", text, re.I) and not s.get("paper"):
+                self.add(lf, s.line, f"step {s.get('title')!r} uses the notebook; add paper: what a class on printed "
+                                     "handouts does instead (the paper-only route)")
+        try:
+            nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        from .periods import split_cells
+
+        words = words_per_period(lesson, nb)
+        if len(periods) > 1 and len(split_cells(nb)) != len(periods):
+            self.warn(f"notebooks/{lesson.notebook_path.name}", 1,
+                      f"the lesson plan has {len(periods)} periods but the notebook has {len(split_cells(nb))} parts; "
+                      "start each period with a level-1 heading (# Day 2)")
+        for p, w in enumerate(words, 1):
+            if w > WORD_LIMIT:
+                first = periods.get(p, steps)[0] if periods.get(p) or steps else None
+                self.warn(lf, first.line if first is not None else 1,
+                          f"period {p}: students read about {w:,} words; keep it under about {WORD_LIMIT:,} for grade "
+                          "9-10 readers (split the period, make a part homework, or list alternatives)")
+        for alt in meta.get("alternatives") or []:
+            for i, item in enumerate(alt.get("items") or [] if isinstance(alt, dict) else []):
+                if item not in lesson.exercises:
+                    self.add(lf, alt["items"].line_of(i), f"alternatives: {item!r} is not an exercise of this lesson")
+
+    def check_answer_space(self, lesson):
+        """Answer lines on paper fit what the prompt asks (warning)."""
+        from ..exercises.written import Written, lines_needed
+
+        ef = lesson.rel("exercises.yml")
+        from ..exercises import KINDS
+
+        for ex in lesson.raw_exercise_list:
+            if not isinstance(ex, dict) or not isinstance(KINDS.get(ex.get("kind")), Written):
+                continue
+            need = lines_needed(str(ex.get("prompt") or ""))
+            have = KINDS[ex["kind"]].lines(ex)
+            if have < need:
+                self.warn(ef, ex.line_of("lines"), f"exercise {ex.get('id')!r}: the prompt asks for several things but "
+                                                   f"gives {have} answer lines; give at least lines: {need}")
+
     def check_index(self):
         """The start page links every lesson, with its minutes, so it never goes stale."""
         path = self.project.root / "notebooks" / "index.ipynb"
@@ -533,3 +759,9 @@ def check_report(project: Project) -> tuple[list[Problem], list[str]]:
     checker = Checker(project)
     problems = checker.run()
     return problems, checker.report
+def check_all(project: Project) -> tuple[list[Problem], list[Problem]]:
+    """``(problems, warnings)``: problems stop a build; warnings (a period over its minutes or its
+    reading load, answer space short for what a prompt asks) are for the writer to weigh."""
+    c = Checker(project)
+    problems = c.run()
+    return problems, sorted(set(c.warnings))

@@ -5,7 +5,9 @@ jsonschema or widgets, so loading a lesson is cheap.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,12 +18,42 @@ SPECIAL_ITEMS = ("header", "essential-question", "i-can", "vocabulary", "content
                  "sources")
 ARTICLE_ITEMS = ("article-citation", "article-map", "article-text")
 ARTICLE_COPY = "lessons/article/copy.txt"  # where a teacher may put their own copy (git-ignored)
+# A reference to other items in lesson text: [[claim-07]], [[check-04]], [[s-capacity]], [[p14]], or a
+# list of them: [[check-11, check-14, check-15]] ("Questions 8–10").
+REF_RE = re.compile(r"\[\[([a-z0-9][a-z0-9-]*(?:\s*,\s*[a-z0-9][a-z0-9-]*)*)\]\]")
+PARA_RE = re.compile(r"p([0-9]+)")
 
 
 def _copy(d):
     """A shallow copy of an LDict that keeps its line information."""
     out = LDict(d)
     out.file, out.line, out.lines = d.file, d.line, dict(d.lines)
+    return out
+
+
+def numbers_text(numbers) -> str:
+    """[4, 5, 6, 7, 15, 18] -> "4–7, 15 and 18"."""
+    nums = sorted(set(n for n in numbers if n))
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [p for r in runs for p in ([f"{r[0]}–{r[-1]}"] if len(r) > 2 else map(str, r))]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _dated(event, how: str):
+    """A timeline event whose text starts with its month and year (or year), as students see it."""
+    import calendar
+
+    if not isinstance(event, dict) or not isinstance(event.get("date"), str) or len(event["date"]) < 7:
+        return event
+    out = _copy(event) if isinstance(event, LDict) else dict(event)
+    d = event["date"]
+    when = d[:4] if how == "year" else f"{calendar.month_name[int(d[5:7])]} {d[:4]}"
+    out["text"] = f"{when}: {event.get('text', '')}"
     return out
 
 
@@ -55,8 +87,16 @@ class Lesson:
         return f"lessons/{self.name}/{filename}"
 
     @cached_property
-    def meta(self) -> LDict:
+    def raw_meta(self) -> LDict:
+        """lesson.yml exactly as written, with ``[[id]]`` references still in its text."""
         return load_yaml(self.dir / "lesson.yml", self.rel("lesson.yml"))
+
+    @cached_property
+    def meta(self) -> LDict:
+        """lesson.yml with every ``[[id]]`` reference replaced by the label students see."""
+        meta = self.raw_meta
+        self._fill_refs(meta)
+        return meta
 
     @cached_property
     def raw_exercise_list(self) -> list:
@@ -70,8 +110,159 @@ class Lesson:
     @cached_property
     def exercise_list(self) -> list:
         """The exercises with their references filled in: a ``verdict`` card gets its claim
-        (``_claim``), a timeline with ``events_from`` gets its events and the article cut-off."""
-        return [self._resolve(ex) for ex in self.raw_exercise_list]
+        (``_claim``), a timeline with ``events_from`` gets its events and the article cut-off, and
+        ``[[id]]`` references in their text become labels ("Question 7")."""
+        out = [self._resolve(ex) for ex in self.raw_exercise_list]
+        for ex in out:
+            self._fill_refs(ex)
+        return out
+
+    # -- one numbering -----------------------------------------------------------------------
+    @cached_property
+    def exercise_order(self) -> list[str]:
+        """Exercise ids in the order students meet them: the lesson notebook's ``civicnb.show`` cells.
+
+        Without a notebook, the order of exercises.yml. Exercises the notebook does not show get no
+        number (``civicnb check`` reports them)."""
+        ids = [e.get("id") for e in self.raw_exercise_list if isinstance(e, dict)]
+        try:
+            nb = json.loads(self.notebook_path.read_text(encoding="utf-8"))
+            cells = nb.get("cells") if isinstance(nb, dict) else None
+        except (OSError, ValueError):
+            cells = None
+        if not isinstance(cells, list):
+            return ids
+        known, order = set(ids), []
+        for cell in cells:
+            meta = (cell.get("metadata") or {}) if isinstance(cell, dict) else {}
+            show = (meta.get("civicnb") or {}).get("show") if isinstance(meta, dict) else None
+            if show in known and show not in order:
+                order.append(show)
+        return order
+
+    def number_of(self, item_id: str) -> int | None:
+        """The number students see on an exercise (its question number) or a claim (its claim
+        number, by order in claims.yml); None for anything else."""
+        if item_id in self._numbers:
+            return self._numbers[item_id]
+        ids = [c.get("id") for c in self.claim_list]
+        return ids.index(item_id) + 1 if item_id in ids else None
+
+    @cached_property
+    def _numbers(self) -> dict:
+        return {eid: n for n, eid in enumerate(self.exercise_order, 1)}
+
+    def label_of(self, item_id: str) -> str:
+        """What students see for an item: "Question 7", "Claim 7", "¶14", "Question 3, item 4",
+        or a box's title in quotes. Raises KeyError for an id the lesson does not have."""
+        labels = self.ref_labels
+        if item_id in labels:
+            return labels[item_id]
+        m = PARA_RE.fullmatch(item_id)
+        if m:
+            return f"¶{int(m.group(1))}"
+        raise KeyError(f"lesson {self.name} has no item {item_id!r}")
+
+    @cached_property
+    def ref_labels(self) -> dict:
+        """Every id a reference may name, with its label. Ids used twice (two sort items called the
+        same in different exercises) are left out: a reference to them does not resolve."""
+        from ..exercises.sorting import stable_shuffle  # light: no widgets, no Typst
+
+        labels: dict = {}
+        dup: set = set()
+
+        def put(key, label):
+            if not key:
+                return
+            if key in labels and labels[key] != label:
+                dup.add(key)
+            labels[key] = label
+
+        for n, c in enumerate(self.claim_list, 1):
+            put(c.get("id"), f"Claim {n}")
+        raw = [e for e in self.raw_exercise_list if isinstance(e, dict)]
+        for ex in raw:
+            n = self._numbers.get(ex.get("id"))
+            if n is None:
+                continue
+            q = f"Question {n}"
+            put(ex.get("id"), q)
+            try:
+                if ex.get("kind") == "sort":
+                    items = [i for i in ex.get("items") or [] if isinstance(i, dict) and i.get("id")]
+                    for k, it in enumerate(stable_shuffle(items, ex["id"]), 1):
+                        put(it["id"], f"{q}, item {k}")
+                elif ex.get("kind") == "timeline":
+                    events = self._resolve(ex).get("events") or []
+                    events = [e for e in events if isinstance(e, dict) and e.get("id")]
+                    for k, e in enumerate(stable_shuffle(events, ex["id"]), 1):
+                        put(e["id"], f"{q}, event {chr(64 + k)}")
+                elif ex.get("kind") == "scale":
+                    for k, st in enumerate(ex.get("statements") or [], 1):
+                        if isinstance(st, dict):
+                            put(st.get("id"), f"{q}, statement {k}")
+            except (TypeError, KeyError, AttributeError):
+                continue  # malformed content: `civicnb check` reports it
+        meta = self.raw_meta if isinstance(self.raw_meta, dict) else {}
+        for key in ("blocks", "facts", "figures"):
+            for b in meta.get(key) or []:
+                if isinstance(b, dict) and b.get("id") and b.get("id") not in labels:
+                    put(b["id"], f"“{b.get('title') or b['id']}”")
+        for key in dup:
+            labels.pop(key, None)
+        return labels
+
+    def labels_of(self, ids) -> str:
+        """Labels for several items: "Questions 8–11", "Claims 7, 22 and 24", "¶2 and ¶5"."""
+        labels = [self.label_of(i) for i in ids]
+        if len(labels) == 1:
+            return labels[0]
+        for word in ("Question", "Claim"):
+            if all(re.fullmatch(rf"{word} \d+", x) for x in labels):
+                return f"{word}s " + numbers_text(int(x.split()[1]) for x in labels)
+        return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+    def fill_refs(self, text):
+        """Replace ``[[id]]`` references in ``text`` by labels; unresolved ones stay as written."""
+        if not isinstance(text, str) or "[[" not in text:
+            return text
+
+        def sub(m):
+            try:
+                return self.labels_of(x.strip() for x in m.group(1).split(","))
+            except KeyError:
+                return m.group(0)
+
+        return REF_RE.sub(sub, text)
+
+    def unresolved_refs(self, text) -> list[str]:
+        """The ids in ``text``'s ``[[id]]`` references that name nothing in this lesson."""
+        out = []
+        for m in REF_RE.finditer(text or ""):
+            for x in m.group(1).split(","):
+                try:
+                    self.label_of(x.strip())
+                except KeyError:
+                    out.append(x.strip())
+        return out
+
+    def _fill_refs(self, node):
+        """Fill references in place, through nested mappings and lists (keeping line information)."""
+        if isinstance(node, dict):
+            for k, v in list(node.items()):
+                if isinstance(v, str):
+                    if "[[" in v:
+                        dict.__setitem__(node, k, self.fill_refs(v))
+                elif isinstance(v, (dict, list)):
+                    self._fill_refs(v)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str):
+                    if "[[" in v:
+                        node[i] = self.fill_refs(v)
+                elif isinstance(v, (dict, list)):
+                    self._fill_refs(v)
 
     def _resolve(self, ex):
         if not isinstance(ex, dict):
@@ -79,6 +270,8 @@ class Lesson:
         if ex.get("kind") == "verdict" and ex.get("claim") in self.claims:
             ex = _copy(ex)
             ex["_claim"] = self.claims[ex["claim"]]
+            n = self.number_of(ex["claim"])
+            ex["_claim_label"] = f"Claim {n}" if n else "Claim"
         elif ex.get("kind") == "timeline" and ex.get("events_from"):
             data = self.data_file(ex["events_from"])
             if isinstance(data, dict):
@@ -92,6 +285,9 @@ class Lesson:
                     ex["cutoff"] = {"date": data["article_knowledge_ends"],
                                     "label": "The article's knowledge ends here"}
                 ex.setdefault("as_of", data.get("as_of"))
+        if ex.get("kind") == "timeline" and ex.get("show_dates") in ("month", "year"):
+            ex = _copy(ex) if isinstance(ex, LDict) else dict(ex)
+            ex["events"] = [_dated(e, ex["show_dates"]) for e in ex.get("events") or []]
         return ex
 
     def data_file(self, name: str):
@@ -112,6 +308,9 @@ class Lesson:
 
     @cached_property
     def claims(self) -> dict:
+        """Claims by id, with ``[[id]]`` references in their text filled in."""
+        for c in self.claim_list:
+            self._fill_refs(c)
         return {c.get("id"): c for c in self.claim_list}
 
     @cached_property
@@ -123,9 +322,14 @@ class Lesson:
         return {e.get("id"): e for e in self.exercise_list if isinstance(e, dict)}
 
     @cached_property
-    def teacher_md(self) -> str:
+    def raw_teacher_md(self) -> str:
         path = self.dir / "teacher.md"
         return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    @cached_property
+    def teacher_md(self) -> str:
+        """teacher.md with ``[[id]]`` references filled in."""
+        return self.fill_refs(self.raw_teacher_md)
 
     @property
     def id(self) -> str:

@@ -80,6 +80,10 @@ class Kind:
             do_check()
         return check, fb
 
+    def glance(self, ex) -> tuple[str, str]:
+        """Typst markup for the at-a-glance key: ``(answer, also accept)``."""
+        return typ.text("See the key."), ""
+
     def prompt_sources(self, ex) -> list:
         """Sources cited at the question's prompt on paper."""
         return list(ex.get("sources") or [])

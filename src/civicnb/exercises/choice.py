@@ -9,6 +9,18 @@ def _option_ids(ex):
     return [o.get("id") for o in ex.get("options") or [] if isinstance(o, dict)]
 
 
+def accepted_choices(ex) -> list:
+    """The key's answer, then every accepted alternative (``key.also_accept``)."""
+    key = ex.get("key") or {}
+    return [key.get("answer")] + [a for a in key.get("also_accept") or [] if a != key.get("answer")]
+
+
+def accepted_sets(ex) -> list[frozenset]:
+    """multi_select: the key's set of answers, then every other complete answer set accepted."""
+    key = ex.get("key") or {}
+    return [frozenset(key.get("answers") or [])] + [frozenset(s) for s in key.get("also_accept") or []]
+
+
 def _choice_markup(ex, marked=(), square=False) -> str:
     rows = []
     for letter, opt in zip(letters(len(ex["options"])), ex["options"]):
@@ -30,6 +42,10 @@ class SingleChoice(Kind):
         if isinstance(key, dict) and key.get("answer") not in ids:
             yield (f"key.answer {key.get('answer')!r} is not one of the option ids ({', '.join(map(str, ids))})",
                    key.line_of("answer") if hasattr(key, "line_of") else ex.line)
+        for a in (key.get("also_accept") or []) if isinstance(key, dict) else []:
+            if a not in ids:
+                yield (f"key.also_accept names {a!r}, which is not an option id ({', '.join(map(str, ids))})",
+                       key.line_of("also_accept"))
 
     def grade(self, ex, answer):
         choice = (answer or {}).get("choice")
@@ -38,8 +54,7 @@ class SingleChoice(Kind):
         opt = next((o for o in ex["options"] if o["id"] == choice), None)
         if opt is None:
             return None
-        status = "correct" if choice == ex["key"]["answer"] else "incorrect"
-        return status, opt["feedback"]
+        return ("correct" if choice in accepted_choices(ex) else "incorrect"), opt["feedback"]
 
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
@@ -69,6 +84,14 @@ class SingleChoice(Kind):
     def paper(self, ex):
         return "\n".join([typ.text(self.label), _choice_markup(ex)])
 
+    def glance(self, ex):
+        ids = _option_ids(ex)
+        ls = letters(len(ids))
+        opt = ex["options"][ids.index(ex["key"]["answer"])]
+        also = [ls[ids.index(a)] for a in accepted_choices(ex)[1:] if a in ids]
+        return (f"#strong[{typ.text(ls[ids.index(opt['id'])] + '.')}] {typ.inline(opt['text'])}",
+                typ.text(", ".join(also)))
+
     def filled(self, ex, answer):
         return "\n".join([_choice_markup(ex, marked=[(answer or {}).get("choice")])])
 
@@ -78,8 +101,10 @@ class SingleChoice(Kind):
         opt = ex["options"][ids.index(ex["key"]["answer"])]
         each = "\n".join(f"- {typ.text(l + ': ')}{typ.inline(o['feedback'])}"
                          for l, o in zip(letters(len(ids)), ex["options"]))
+        also = [letters(len(ids))[ids.index(a)] for a in accepted_choices(ex)[1:] if a in ids]
         return "\n".join([_choice_markup(ex, marked=[opt["id"]]), key_block(
             labelled("Answer:", typ.text(f"{letter}. ") + typ.inline(opt["text"])),
+            labelled("Also accept (marked right in the notebook):", typ.text(", ".join(also))) if also else "",
             labelled("Why:", typ.inline(ex["key"]["why"])),
             labelled("Feedback students see for each option:", "") + "\n" + each,
             teacher_note(ex))])
@@ -98,15 +123,20 @@ class MultiSelect(Kind):
             if a not in ids:
                 yield (f"key.answers names {a!r}, which is not an option id ({', '.join(map(str, ids))})",
                        key.line_of("answers"))
+        for alt in (key.get("also_accept") or []) if isinstance(key, dict) else []:
+            for a in alt if isinstance(alt, list) else [alt]:
+                if a not in ids:
+                    yield (f"key.also_accept names {a!r}, which is not an option id ({', '.join(map(str, ids))})",
+                           key.line_of("also_accept"))
 
     def grade(self, ex, answer):
         chosen = set((answer or {}).get("choices") or [])
         if not chosen:
             return None
         right = set(ex["key"]["answers"])
-        notes = [f"**{o['text']}**: {o['feedback']}" for o in ex["options"] if o["id"] in chosen ^ right]
-        if chosen == right:
+        if frozenset(chosen) in accepted_sets(ex):
             return "correct", ex["key"]["why"]
+        notes = [f"**{o['text']}**: {o['feedback']}" for o in ex["options"] if o["id"] in chosen ^ right]
         hits, misses, extra = len(chosen & right), len(right - chosen), len(chosen - right)
         summary = f"You found {hits} of {len(right)}"
         summary += f", and ticked {extra} that do{'es' if extra == 1 else ''} not fit." if extra else "."
@@ -137,6 +167,12 @@ class MultiSelect(Kind):
     def paper(self, ex):
         return "\n".join([typ.text(self.label), _choice_markup(ex, square=True)])
 
+    def glance(self, ex):
+        ids = _option_ids(ex)
+        ls = dict(zip(ids, letters(len(ids))))
+        sets = [", ".join(ls[i] for i in ids if i in s) for s in accepted_sets(ex)]
+        return f"#strong[{typ.text('Tick ' + sets[0])}]", typ.text(" or ".join(sets[1:]))
+
     def filled(self, ex, answer):
         return "\n".join([_choice_markup(ex, marked=(answer or {}).get("choices") or [], square=True),
                           ])
@@ -149,5 +185,7 @@ class MultiSelect(Kind):
         return "\n".join([_choice_markup(ex, marked=right, square=True), key_block(
             labelled("Answers:", typ.text(", ".join(l for l, o in zip(letters(len(ex["options"])), ex["options"])
                                                      if o["id"] in right))),
+            labelled("Also accept (marked right in the notebook):", self.glance(ex)[1])
+            if (ex["key"].get("also_accept")) else "",
             labelled("Why:", typ.inline(ex["key"]["why"])), lines, teacher_note(ex))])
 

@@ -35,6 +35,11 @@ class Highlight(Kind):
             if isinstance(t, dict) and t.get("text") and t["text"] not in passage:
                 yield (f"target {t['text']!r} is not found word for word in the passage; copy it exactly",
                        t.line_of("text"))
+        key = ex.get("key") or {}
+        for phrase in (key.get("also_accept") or []) if isinstance(key, dict) else []:
+            if isinstance(phrase, str) and phrase not in passage:
+                yield (f"also_accept phrase {phrase!r} is not found word for word in the passage; copy it exactly",
+                       key.line_of("also_accept"))
 
     def grade(self, ex, answer):
         chosen = set((answer or {}).get("selected") or [])
@@ -45,6 +50,8 @@ class Highlight(Kind):
         spans = [target_tokens(passage, t["text"]) for t in targets]
         found = [t for t, s in zip(targets, spans) if s & chosen]
         inside = set().union(*spans) if spans else set()
+        for phrase in ex["key"].get("also_accept") or []:  # extra phrases that count as targets
+            inside |= target_tokens(passage, phrase)
         extra = chosen - inside
         words = tokens(passage)
         if len(found) == len(targets) and not extra:
@@ -90,6 +97,11 @@ class Highlight(Kind):
         src = f"\n\n#text(size: 9pt)[{typ.text(ex['passage_source'])}]" if ex.get("passage_source") else ""
         return typ.call("passage", typ.content(" ".join(out) + src))
 
+    def glance(self, ex):
+        key = ex["key"]
+        return (typ.text(", ".join(f"“{t['text']}”" for t in key["targets"])),
+                typ.text(", ".join(f"“{p}”" for p in key.get("also_accept") or [])))
+
     def paper(self, ex):
         return "\n".join([typ.text("Underline the words that answer the question."), self._passage(ex, set()),
                           ])
@@ -103,5 +115,7 @@ class Highlight(Kind):
         items = "\n".join(f"- #strong[{typ.text(t['text'])}]{typ.text(': ')}{typ.inline(t['why'])}"
                           for t in ex["key"]["targets"])
         return "\n".join([self._passage(ex, marked), key_block(
-            labelled("Words to find:", ""), items, labelled("Why:", typ.inline(ex["key"]["why"])),
+            labelled("Words to find:", ""), items,
+            labelled("Also accept (marked right in the notebook):", self.glance(ex)[1]) if ex["key"].get("also_accept") else "",
+            labelled("Why:", typ.inline(ex["key"]["why"])),
             teacher_note(ex))])

@@ -15,6 +15,31 @@ def stable_shuffle(items, salt: str):
     return sorted(items, key=lambda it: hashlib.sha256(f"{salt}:{it['id']}".encode()).hexdigest())
 
 
+def accepted_categories(item) -> list:
+    """A sort item's answer, then the other categories accepted for it (``also_accept``)."""
+    return [item.get("answer")] + [a for a in item.get("also_accept") or [] if a != item.get("answer")]
+
+
+def accepted_positions(ex) -> dict:
+    """Timeline: for each event id, the positions (1-based) it may take. Events in one ``key.ties``
+    group may come in any order among themselves."""
+    order = [e["id"] for e in sorted(ex["events"], key=lambda e: e["date"])]
+    pos = {eid: {i} for i, eid in enumerate(order, 1)}
+    for group in (ex.get("key") or {}).get("ties") or []:
+        members = [g for g in group if g in pos]
+        spots = set().union(*(pos[g] for g in members)) if members else set()
+        for g in members:
+            pos[g] = set(spots)
+    return pos
+
+
+def month_year(date: str) -> str:
+    import calendar
+
+    y, m = date[:4], int(date[5:7])
+    return f"{calendar.month_name[m]} {y}"
+
+
 class Sort(Kind):
     name = "sort"
     label = "Sort each item into one category."
@@ -25,6 +50,10 @@ class Sort(Kind):
             if isinstance(it, dict) and it.get("answer") not in cats:
                 yield (f"item {it.get('id')!r} has answer {it.get('answer')!r}, which is not a category id "
                        f"({', '.join(map(str, cats))})", it.line_of("answer"))
+            for a in (it.get("also_accept") or []) if isinstance(it, dict) else []:
+                if a not in cats:
+                    yield (f"item {it.get('id')!r}: also_accept names {a!r}, which is not a category id "
+                           f"({', '.join(map(str, cats))})", it.line_of("also_accept"))
         ids = [it.get("id") for it in ex.get("items") or [] if isinstance(it, dict)]
         if len(set(ids)) != len(ids):
             yield "two items share an id", ex.line_of("items")
@@ -46,7 +75,7 @@ class Sort(Kind):
         if not any(placed.get(it["id"]) for it in items):
             return None
         missing = [it for it in items if not placed.get(it["id"])]
-        wrong = [it for it in items if placed.get(it["id"]) and placed[it["id"]] != it["answer"]]
+        wrong = [it for it in items if placed.get(it["id"]) and placed[it["id"]] not in accepted_categories(it)]
         if not wrong and not missing:
             return "correct", "Every item is in the right category."
         parts = []
@@ -107,14 +136,24 @@ class Sort(Kind):
     def paper(self, ex):
         return "\n".join([typ.text("Tick one category for each item."), self._table(ex)])
 
+    def glance(self, ex):
+        order = stable_shuffle(ex["items"], ex["id"])
+        ans = "; ".join(f"{n} {self._cat_label(ex, it['answer'])}" for n, it in enumerate(order, 1))
+        also = "; ".join(f"{n} also " + " or ".join(self._cat_label(ex, a) for a in accepted_categories(it)[1:])
+                         for n, it in enumerate(order, 1) if accepted_categories(it)[1:])
+        return typ.text(ans), typ.text(also)
+
     def filled(self, ex, answer):
         return "\n".join([self._table(ex, (answer or {}).get("placements") or {})])
 
     def key(self, ex):
         cells = []
         for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
+            also = accepted_categories(it)[1:]
             cells += [typ.content(typ.text(f"{n}. ") + typ.inline(it["text"]) + cite_mark(it.get("sources"))),
-                      typ.content(f"#strong[{typ.text(self._cat_label(ex, it['answer']))}]"),
+                      typ.content(f"#strong[{typ.text(self._cat_label(ex, it['answer']))}]"
+                                  + (typ.text(" (also accept: " + ", ".join(self._cat_label(ex, a) for a in also) + ")")
+                                     if also else "")),
                       typ.content(typ.inline(it["why"]))]
         header = [typ.string("Item"), typ.string("Answer"), typ.string("Why")]
         table = typ.call("keytable", typ.array(header), typ.array(cells))
@@ -128,10 +167,29 @@ class Timeline(Kind):
     label = "Number the events from earliest (1) to latest."
 
     def check(self, ex):
-        dates = [e.get("date") for e in ex.get("events") or [] if isinstance(e, dict)]
+        events = [e for e in ex.get("events") or [] if isinstance(e, dict)]
+        ids = {e.get("id") for e in events}
+        key = ex.get("key") or {}
+        tied = set()
+        for group in (key.get("ties") or []) if isinstance(key, dict) else []:
+            for g in group if isinstance(group, list) else []:
+                if g not in ids:
+                    yield (f"key.ties names {g!r}, which is not one of this timeline's events", key.line_of("ties"))
+                tied.add(g)
+        dates = [e.get("date") for e in events if e.get("id") not in tied]
         if len(set(dates)) != len(dates):
-            yield ("two events share a date, so the order is ambiguous; merge them or drop one",
-                   ex.line_of("events"))
+            yield ("two events share a date, so the order is ambiguous; merge them, drop one, or list them "
+                   "in key.ties", ex.line_of("events"))
+        if ex.get("show_dates") == "month" and isinstance(key, dict):
+            # events in the same month cannot be ordered from their dates: they need a tie or a clue
+            by_month: dict = {}
+            for e in events:
+                if isinstance(e.get("date"), str):
+                    by_month.setdefault(e["date"][:7], []).append(e.get("id"))
+            for month, same in by_month.items():
+                if len(same) > 1 and not any(set(same) <= set(g) for g in key.get("ties") or []):
+                    yield (f"events {', '.join(same)} share the month {month}, so students cannot order them "
+                           "from the dates shown; list them in key.ties", ex.line_of("show_dates"))
 
     def order(self, ex):
         return [e["id"] for e in sorted(ex["events"], key=lambda e: e["date"])]
@@ -150,17 +208,17 @@ class Timeline(Kind):
         events = ex["events"]
         if len([e for e in events if pos.get(e["id"])]) < len(events):
             return "incomplete", f"{len(events) - len([e for e in events if pos.get(e['id'])])} event(s) still need a number."
-        right = {eid: i for i, eid in enumerate(self.order(ex), 1)}
+        right = accepted_positions(ex)
         if len(set(pos.values())) < len(events):
             return "incorrect", "Two events have the same number. Each number is used once."
-        ok = sum(1 for e in events if int(pos[e["id"]]) == right[e["id"]])
+        ok = sum(1 for e in events if int(pos[e["id"]]) in right[e["id"]])
         if ok == len(events):
             cut = ex.get("cutoff")
             after = [e for e in events if cut and e["date"] > cut["date"]]
             line = (f" The article's knowledge ends on {cut['date']}: the last {len(after)} event(s) happened "
                     "after it was written, so it could not report them.") if after else ""
             return "correct", "All in order. " + ex["key"]["why"] + line
-        first_wrong = next(e for e in sorted(events, key=lambda e: e["date"]) if int(pos[e["id"]]) != right[e["id"]])
+        first_wrong = next(e for e in sorted(events, key=lambda e: e["date"]) if int(pos[e["id"]]) not in right[e["id"]])
         return ("partly" if ok else "incorrect",
                 f"{ok} of {len(events)} are in the right place. Look again at: **{first_wrong['text']}**.")
 
@@ -199,6 +257,26 @@ class Timeline(Kind):
     def paper(self, ex):
         return "\n".join([typ.text(self.label), self._rows(ex)])
 
+    def _letters(self, ex) -> dict:
+        return {e["id"]: chr(64 + k) for k, e in enumerate(stable_shuffle(ex["events"], ex["id"]), 1)}
+
+    def ties_text(self, ex) -> str:
+        ls = self._letters(ex)
+        groups = [[ls[g] for g in group if g in ls] for group in (ex.get("key") or {}).get("ties") or []]
+        return "; ".join(" and ".join(g) + " in either order" for g in groups if g)
+
+    def glance(self, ex):
+        ls = self._letters(ex)
+        cut = ex.get("cutoff")
+        out, drawn = [], False
+        for e in sorted(ex["events"], key=lambda e: e["date"]):
+            if cut and not drawn and e["date"] > cut["date"]:
+                out.append("|")
+                drawn = True
+            out.append(ls[e["id"]])
+        note = " (| = where the article's knowledge ends)" if drawn else ""
+        return f"#strong[{typ.text(' '.join(out))}]{typ.text(note)}", typ.text(self.ties_text(ex))
+
     def filled(self, ex, answer):
         return "\n".join([self._rows(ex, (answer or {}).get("positions"))])
 
@@ -218,6 +296,8 @@ class Timeline(Kind):
         return typ.call("ordertable", "3", typ.array(header), typ.array(cells))
 
     def key(self, ex):
+        ties = self.ties_text(ex)
         return "\n".join([self._ordered(ex),
-                          key_block(labelled("Why:", typ.inline(ex["key"]["why"])), teacher_note(ex)),
+                          key_block(labelled("Also accept (marked right in the notebook):", typ.text(ties)) if ties else "",
+                                    labelled("Why:", typ.inline(ex["key"]["why"])), teacher_note(ex)),
                           ])

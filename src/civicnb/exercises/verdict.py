@@ -16,6 +16,8 @@ VERDICTS = [
     ("outdated", "Outdated since publication", "It may have been true then, but later events changed it."),
 ]
 VERDICT_LABEL = {v: label for v, label, _ in VERDICTS}
+SHORT_LABEL = {"accurate": "Accurate", "missing-context": "Missing context", "misleading": "Misleading",
+               "unsupported": "Unsupported", "outdated": "Outdated"}  # the tick row; the page header explains them
 SOURCE_KIND = {
     "government": "Government", "news-agency": "News agency", "news": "News outlet",
     "rights-group": "Human-rights group", "court": "Court record", "law": "Law or treaty text",
@@ -30,6 +32,13 @@ class Verdict(Kind):
     def claim(self, ex):
         return ex["_claim"]
 
+    def lines(self, ex) -> int:
+        """Answer lines for the reason: as many as the prompt asks for (naming two sources and a reason
+        needs four), at least three."""
+        from .written import lines_needed
+
+        return int(ex.get("lines") or max(3, lines_needed(str(ex.get("prompt") or ""))))
+
     def grade(self, ex, answer):
         v = (answer or {}).get("verdict")
         if not v:
@@ -37,6 +46,9 @@ class Verdict(Kind):
         c = self.claim(ex)
         if v == c["verdict"]:
             return "correct", c["verdict_why"]
+        if v in (c.get("also_accept") or []):
+            return "correct", (f"*{VERDICT_LABEL.get(v, v)}* can be defended here if your reason shows it. "
+                               f"The key says *{VERDICT_LABEL[c['verdict']]}*: {c['verdict_why']}")
         return "incorrect", (f"Reread the notes. *{VERDICT_LABEL.get(v, v)}* means: "
                              f"{dict((a, d) for a, _, d in VERDICTS).get(v, '')} Does every note fit that?")
 
@@ -87,8 +99,10 @@ class Verdict(Kind):
 
     def _card(self, ex, marked=None, reason=None, key=False):
         c = self.claim(ex)
-        where = f"paragraph {c['paragraph']}" if c["paragraph"] else "the headline"
-        parts = [typ.call("claimbox", typ.content(typ.text(f"Claim ({where}): ") + typ.inline(c["paraphrase"])))]
+        where = f"¶{c['paragraph']}" if c["paragraph"] else "the headline"
+        label = ex.get("_claim_label") or "Claim"
+        parts = [typ.call("claimbox", typ.content(f"#strong[{typ.text(label)}] " + typ.text(f"({where}): ")
+                                                  + typ.inline(c["paraphrase"])))]
         notes = []
         for ev in c["evidence"]:
             notes.append(f"+ #strong[{typ.text(SOURCE_KIND.get(ev['kind'], ev['kind']) + ':')}] "
@@ -96,13 +110,18 @@ class Verdict(Kind):
                          f"#text(size: 9pt)[{typ.text('(as of ' + ev['as_of'] + ')')}]")
         parts.append(f"#strong[{typ.text('Evidence notes')}]\n" + "\n".join(notes))
         index = next((i for i, (v, _, _) in enumerate(VERDICTS) if v == marked), -1)
-        parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {label}") for l, (_, label, _) in
+        parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {SHORT_LABEL[v]}") for l, (v, _, _) in
                                                        zip(letters(5), VERDICTS)), str(index)))
         if reason is not None:
             parts.append(labelled("My reason:", "") + typ.call("studentanswer", typ.string(reason)))
         elif not key:
-            parts.append(labelled("My reason:", "") + typ.call("answerlines", "2"))
+            parts.append(labelled("My reason:", "") + typ.call("answerlines", str(self.lines(ex))))
         return "\n\n".join(parts)
+
+    def glance(self, ex):
+        c = self.claim(ex)
+        return (typ.text(f"{ex.get('_claim_label') or 'Claim'}: ") + f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}]",
+                typ.text(", ".join(VERDICT_LABEL.get(v, v) for v in c.get("also_accept") or [])))
 
     def paper(self, ex):
         return once("verdict-scale") + self._card(ex)
@@ -115,6 +134,7 @@ class Verdict(Kind):
         c = self.claim(ex)
         return "\n\n".join([once("verdict-scale") + self._card(ex, marked=c["verdict"], key=True), key_block(
             labelled("Verdict:", typ.text(VERDICT_LABEL[c["verdict"]])),
+            labelled("Also accept (marked right in the notebook):", self.glance(ex)[1]) if c.get("also_accept") else "",
             labelled("Why:", typ.inline(c["verdict_why"])),
             labelled("Type of claim:", typ.text(c["type"].replace("-", " "))),
             labelled("Who the article names as its source:",

@@ -1,9 +1,26 @@
 """Written answers (short, long, claim–evidence–reasoning) and the agree–disagree poll."""
 from __future__ import annotations
 
+import re
+
 from ..handout import typ
 from .base import (POLL, WRITTEN, Kind, feedback_html, h, key_block, labelled, md_html, prompt_html,
                    teacher_note)
+
+ASK_RE = re.compile(r"\b(name|explain|why|reason|compare|describe|say|write|give|list|how)\b", re.I)
+
+
+def lines_needed(prompt: str) -> int:
+    """Answer lines a prompt needs on paper: about one and a half per thing it asks for (numbered
+    parts, or asking words like name/explain/why), one more when it asks for two or three of
+    something; at least 2, at most 8."""
+    parts = len(re.findall(r"\(\d\)", prompt))
+    asks = len({m.lower() for m in ASK_RE.findall(prompt)})
+    n = max(parts, asks)
+    if re.search(r"\b(two|both|three)\b", prompt, re.I):
+        n += 1
+    return max(2, min(8, 1 + n + (n + 1) // 2))
+
 
 LEVELS = (("proficient", "Proficient"), ("developing", "Developing"), ("beginning", "Beginning"))
 DEFAULT_SCALE = ["Strongly disagree", "Disagree", "Not sure", "Agree", "Strongly agree"]
@@ -56,6 +73,11 @@ class Written(Kind):
 
     def is_answered(self, answer):
         return bool((answer or {}).get("text", "").strip())
+
+    def glance(self, ex):
+        ks = ex["key"]
+        return (typ.text("Written: grade with the exemplars and “look for” list in the key."),
+                typ.inline("; ".join(ks.get("accept") or [])))
 
     def paper(self, ex):
         starter = typ.call("starter", typ.content(typ.inline(ex["starter"]))) if ex.get("starter") else ""
@@ -116,6 +138,9 @@ class CER(Kind):
         q = labelled("Question:", typ.inline(ex["question"]))
         return q + "\n\n" + "\n".join(rows)
 
+    def glance(self, ex):
+        return typ.text("Claim–evidence–reasoning: grade with the exemplar and “look for” list in the key."), ""
+
     def paper(self, ex):
         return self._organiser(ex)
 
@@ -175,6 +200,9 @@ class Scale(Kind):
                 cells.append(typ.content(typ.call("circled", typ.string(l), on="true" if r == i else "false")))
         return typ.call("scaletable", str(len(labels)), typ.array(cells))
 
+    def glance(self, ex):
+        return typ.text("No right answer: a private poll (share class counts only)."), ""
+
     def paper(self, ex):
         return "\n".join([typ.text(self.label), self._table(ex)])
 
@@ -184,6 +212,6 @@ class Scale(Kind):
     def key(self, ex):
         return "\n".join([self._table(ex), key_block(
             labelled("No right answer.", typ.inline(ex["key"]["why"])),
-            labelled("Poll id:", typ.text(ex["poll"]) + typ.text(
-                " (the same statements return at the end of the unit; civicnb summary compares the answers).")),
+            labelled("Repeats later:", typ.text(
+                "the same statements return at the end of the unit; civicnb summary compares the class counts.")),
             teacher_note(ex))])

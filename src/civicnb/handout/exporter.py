@@ -1,8 +1,10 @@
 """nbconvert exporters: ``jupyter nbconvert --to civicnb_student notebooks/00-....ipynb``.
 
 Registered under the ``nbconvert.exporters`` entry point group, so they also appear in JupyterLab's
-File → Save and Export Notebook As… menu. They read the lesson named in the notebook's metadata
-(``civicnb.lesson``), render the edition from the lesson data and compile it with Typst.
+File → Save and Export Notebook As… menu. A lesson notebook (``civicnb.lesson`` in its
+metadata) prints from the lesson data; any other notebook prints its Markdown, images (with alt text)
+and text outputs, code hidden, in the same look. A problem shows as one plain line: in JupyterLab's
+export dialog, and on the command line (exit status 1), never a traceback.
 """
 from __future__ import annotations
 
@@ -33,22 +35,68 @@ class _HandoutExporter(Exporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        from ..content.model import Project
         from .compile import compile_pdf
-        from .render import render
 
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
-        lesson_name = (nb_copy.metadata.get("civicnb") or {}).get("lesson")
-        if not lesson_name:
-            raise ValueError("This notebook is not a civicnb lesson (no 'civicnb.lesson' in its metadata).")
-        path = (resources.get("metadata") or {}).get("path") or "."
-        project = Project.find(path)
-        lesson = project.lesson(lesson_name)
-        r = render(project, lesson, _plain(nb_copy), self.edition, self.paper)
-        with tempfile.TemporaryDirectory(prefix="civicnb-") as tmp:
-            pdf = compile_pdf(Path(tmp) / "doc", r.source, r.assets)
+        try:
+            r = self._render(nb_copy, resources)
+            with tempfile.TemporaryDirectory(prefix="civicnb-") as tmp:
+                pdf = compile_pdf(Path(tmp) / "doc", r.source, r.assets)
+        except Exception as e:  # one plain line for the export dialog and the command line
+            raise HandoutExportError(plain_message(e)) from None
         resources["output_extension"] = ".pdf"
         return pdf, resources
+
+    def from_filename(self, filename, resources=None, **kw):
+        """The command line (``jupyter nbconvert``): a problem ends the run with one plain line."""
+        try:
+            return super().from_filename(filename, resources, **kw)
+        except HandoutExportError as e:
+            raise SystemExit(f"civicnb: cannot print {filename}: {e}") from None
+        except OSError as e:
+            raise SystemExit(f"civicnb: cannot print {filename}: {plain_message(e)}") from None
+        except Exception:  # nbformat could not read it
+            raise SystemExit(f"civicnb: cannot print {filename}: it is not a readable Jupyter notebook; "
+                             "open it in JupyterLab and save it again") from None
+
+    def _render(self, nb_copy, resources):
+        from .render import render
+
+        meta = nb_copy.metadata.get("civicnb") or {}
+        lesson_name = meta.get("lesson") if isinstance(meta, dict) else None
+        path = (resources.get("metadata") or {}).get("path") or "."
+        if not lesson_name:  # any notebook a teacher wrote: text, images and outputs, code hidden
+            from .generic import render_notebook
+
+            name = (resources.get("metadata") or {}).get("name") or "Notebook"
+            return render_notebook(_plain(nb_copy), self.edition, self.paper, name)
+        from ..content.model import Project
+
+        project = Project.find(path)
+        lesson = project.lesson(lesson_name)
+        return render(project, lesson, _plain(nb_copy), self.edition, self.paper)
+
+
+class HandoutExportError(Exception):
+    """A handout could not be made; the message is one plain line saying why and what to do."""
+
+
+def plain_message(e: BaseException) -> str:
+    """One line for a person, never a traceback."""
+    from ..content.yamlload import ContentError
+
+    if isinstance(e, ContentError):
+        return f"{e.file}:{e.line}: {e.message} (run `civicnb check`)"
+    if isinstance(e, KeyError):
+        msg = str(e.args[0]) if e.args else "unknown item"
+        return f"{msg} (run `civicnb check`)"
+    if isinstance(e, FileNotFoundError) and "unit.yml" in str(e):
+        return ("this lesson notebook needs its lesson package: open it from the package's notebooks/ folder, "
+                "or set CIVICNB_ROOT to the package folder")
+    text = " ".join(str(e).split()) or type(e).__name__
+    if type(e).__name__ == "TypstBuildError":
+        text = "the PDF could not be typeset (" + text.split(": ", 1)[-1][:300] + ")"
+    return text
 
 
 def _plain(node):

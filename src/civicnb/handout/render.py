@@ -22,10 +22,13 @@ from dataclasses import dataclass, field
 from . import typ
 from .markdown import to_typst
 from ..exercises import kind_of
+from ..content.model import numbers_text
 from ..exercises.base import CITE_MARK, cite_mark
 
-EDITIONS = ("student", "teacher", "worksheet")
-EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "worksheet": "Completed worksheet"}
+EDITIONS = ("student", "teacher", "worksheet", "after")
+EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "worksheet": "Completed worksheet",
+                 "after": "After the lesson"}
+STUDENT_CITES = 3  # at most this many citation numbers at one spot of a student edition
 PAPERS = {"letter": "us-letter", "us-letter": "us-letter", "a4": "a4"}
 SKIP_IN_PRINT = {"header", "i-can", "essential-question", "save-panel", "sources"}
 _CITE_RE = re.compile(f"{CITE_MARK}cite:([^{CITE_MARK}]*){CITE_MARK}")
@@ -45,6 +48,15 @@ def _cell_source(cell) -> str:
 
 def _tags(cell) -> set:
     return set((cell.get("metadata") or {}).get("tags") or [])
+
+
+def reveal_label(lesson, ids) -> str:
+    """"Questions 4–7" for the items a debrief box answers."""
+    nums = [lesson.number_of(i) for i in ids or []]
+    nums = [n for n in nums if n]
+    if not nums:
+        return ""
+    return ("Question " if len(set(nums)) == 1 else "Questions ") + numbers_text(nums)
 
 
 class Renderer:
@@ -113,11 +125,7 @@ class Renderer:
         out.append("#heading(level: 2)[Standards]\n"
                    f"#table(columns: (auto, auto, 1fr), table.header([*Framework*], [*Code*], [*What students do*]), {rows})"
                    + "".join(f"\n\n#text(size: 9pt)[{typ.inline(n)}]" for n in notes))
-        steps = ", ".join(f"[{typ.text(str(i))}], [{typ.inline(s['title'])}], [{typ.text(str(s['minutes']) + ' min')}], "
-                          f"[{typ.inline(s.get('summary', ''))}]" for i, s in enumerate(m["steps"], 1))
-        out.append(f"#heading(level: 2)[Timing: {m['minutes']} minutes]\n"
-                   f"#table(columns: (auto, auto, auto, 1fr), table.header([*\\#*], [*Step*], [*Time*], [*What happens*]), "
-                   f"{steps}, [], [*Total*], [*{m['minutes']} min*], [])")
+        out.append(self.timing_table())
         out.append("#heading(level: 2)[Materials]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["materials"]))
         out.append("#heading(level: 2)[Preparation]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["preparation"]))
         if self.lesson.teacher_md.strip():
@@ -128,7 +136,58 @@ class Renderer:
             body = re.sub(r"\u2063CITE([a-z0-9-]+)\u2063", lambda mm: f'";{cite_mark([mm.group(1)])}#"', body)
             out.append("#heading(level: 2)[Facilitation notes]\n" + body)
         out.append("#pagebreak()")
+        out.append(self.glance_key())
+        out.append("#pagebreak()")
         return "\n\n".join(out)
+
+    def timing_table(self) -> str:
+        """Steps by class period, the notebook route next to the paper-only route, with each period's
+        planned minutes and the words a student reads in it."""
+        from ..content.periods import PERIOD_MINUTES, planned_minutes, step_periods, words_per_period
+
+        m = self.lesson.meta
+        periods = step_periods(m)
+        words = words_per_period(self.lesson, {"cells": self._cells})
+        limit = planned_minutes(m)
+        length = m.get("period_minutes") or PERIOD_MINUTES
+        rows, n = [], 0
+        for p, steps in periods.items():
+            minutes = sum(s.get("minutes", 0) for s in steps)
+            w = words[p - 1] if p - 1 < len(words) else 0
+            head = (f"Period {p}" if len(periods) > 1 else "One period") + (
+                f" · {minutes} of {limit} planned minutes (of {length}) · students read about {w:,} words")
+            rows.append(f"table.cell(colspan: 5, fill: luma(228))[#strong[{typ.text(head)}]]")
+            for st in steps:
+                n += 1
+                paper = st.get("paper") or "Same, on the handout."
+                rows += [f"[{typ.text(str(n))}]", f"[{typ.inline(st['title'])}]", f"[{typ.text(str(st['minutes']))}]",
+                         f"[{typ.inline(st.get('summary', ''))}]", f"[{typ.inline(paper)}]"]
+        return (f"#heading(level: 2)[Timing: {m['minutes']} minutes"
+                + (f" over {len(periods)} periods" if len(periods) > 1 else "") + "]\n"
+                "#together[#set text(size: 9pt)\n"
+                "#table(columns: (auto, 1.15in, auto, 1fr, 1fr), inset: 4pt, align: left + top, "
+                "table.header([*\\#*], [*Step*], [*Min*], [*Notebook route*], [*Paper-only route*]), "
+                + ", ".join(rows) + ")]\n\n"
+                + f"#text(size: 9pt)[{typ.text('Self-check questions: in the notebook, students commit to an answer and press Check. A first wrong answer gets a hint; a second gets the full feedback. On paper, use the at-a-glance key.')}]")
+
+    def glance_key(self) -> str:
+        """One or two pages opening the key: every item's number, answer and accepted alternatives."""
+        cells = []
+        for eid in self.lesson.exercise_order:
+            ex = self.lesson.exercises.get(eid)
+            if not ex:
+                continue
+            k = kind_of(ex)
+            answer, accept = k.glance(ex)
+            title = ex.get("title") or ""
+            cells += [f"[#strong[{typ.text(str(self.lesson.number_of(eid)))}]]", f"[{typ.inline(title)}]",
+                      f"[{answer}]", f"[{accept}]"]
+        if not cells:
+            return ""
+        return ("#heading(level: 2)[At-a-glance key]\n"
+                f"#text(size: 9.5pt)[{typ.text('Every question by the number students see. The notebook marks an also-accepted answer right; for a Check-it card, accept it when the reason says why. Grade written answers and Check-it reasons on the reasoning; the full key, exemplars and notes follow each question.')}]\n\n"
+                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.3in, 1fr, 1.45in), inset: 3pt, align: left + top, "
+                "table.header([*\\#*], [*Question*], [*Answer*], [*Also accept*]), " + ", ".join(cells) + ")]")
 
     def item(self, item_id: str) -> str:
         kind, data = self.lesson.item(item_id)
@@ -150,6 +209,8 @@ class Renderer:
         if kind == "article-text":
             return ""  # the teacher-supplied copy prints once, as a source packet at the end
         if kind == "block":
+            if data.get("reveals") and self.edition in ("student", "worksheet"):
+                return ""  # it answers questions in this packet: teacher edition and after-sheet only
             title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
             body = typ.paragraphs(data.get("text", "")) if data.get("text") else ""
             if data.get("list"):
@@ -157,10 +218,15 @@ class Renderer:
             body += cite_mark(data.get("sources"))
             if data.get("as_of") and self.teacher:
                 body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + data['as_of'] + ')')}]"
+            if data.get("reveals") and self.teacher:
+                label = reveal_label(self.lesson, data["reveals"])
+                return typ.call("revealbox", title, typ.content(body), typ.content(typ.text(
+                    f"Not in the student packet: this box answers {label}. Students read it after answering "
+                    "(the notebook unlocks it then; on paper, hand out the after-the-lesson sheet).")))
             return typ.call("factblock", title, typ.content(body))
         # an exercise
         k = kind_of(data)
-        self.qnum += 1
+        self.qnum = self.lesson.number_of(item_id) or self.qnum + 1
         if self.edition == "teacher":
             view = k.key(data)
         elif self.edition == "worksheet":
@@ -192,8 +258,8 @@ class Renderer:
         if c.get("headline_alt"):
             lines.append(typ.text("The page also shows a second headline: “" + c["headline_alt"] + "”."))
         lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {c['date']}") + cite_mark([c["source"]]))
-        if c.get("date_note"):
-            lines.append(typ.inline(c["date_note"]))
+        if c.get("date_note") and self.teacher:  # reasoning about the date answers questions: not for students
+            lines.append(f"#emph[{typ.text('Teacher only: ')}]" + typ.inline(c["date_note"]))
         lacks = "\n".join(f"- {typ.inline(x)}" for x in c.get("lacks") or [])
         body = " \\\n".join(lines) + (f"\n\n#strong[{typ.text('What the page does not give you:')}]\n{lacks}" if lacks else "")
         return typ.call("framed", typ.content(typ.text("The article")), typ.content(body))
@@ -205,7 +271,7 @@ class Renderer:
         for p in art["paragraphs"]:
             cells += [typ.content(typ.text(f"¶{p['n']}")), typ.content(typ.inline(p["summary"]))]
         head = typ.text("Paragraph map: our summary of each paragraph, in our own words.")
-        return (f"#strong[{head}]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
+        return (f"#block(sticky: true)[#strong[{head}]]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
                 f"stroke: 0.5pt + luma(150), {', '.join(cells)})")
 
     def source_packet(self) -> str:
@@ -249,7 +315,7 @@ class Renderer:
                 f"{cite_mark(e['sources'])} #text(size: 8pt)[{typ.text('(as of ' + e['as_of'] + ')')}]"
                 for e in c["evidence"])
             where = f"¶{c['paragraph']}" if c["paragraph"] else "headline"
-            cells += [typ.content(typ.text(f"{c['id'].replace('claim-', '')} · {where}")),
+            cells += [typ.content(f"#strong[{typ.text(self.lesson.label_of(c['id']))}] \\ " + typ.text(where)),
                       typ.content(typ.inline(c["paraphrase"]) + f" \\ #text(size: 8.5pt)[{typ.text(c['type'].replace('-', ' '))}]"),
                       typ.content(f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}] \\ " + typ.inline(c["verdict_why"])
                                   + "\n" + evidence)]
@@ -281,12 +347,23 @@ class Renderer:
     def cells(self, nb: dict) -> str:
         out = []
         self._cells = nb.get("cells", [])
+        from ..content.periods import starts_period
+
+        periods = 0
         for cell in self._cells:
             tags = _tags(cell)
             if "notebook-only" in tags or "teacher" in tags:
                 continue  # ("teacher" cells are an error in `civicnb check`: students would see them)
+            if "debrief" in tags and self.edition in ("student", "worksheet"):
+                continue  # introduces boxes that answer questions: not in the student packet
             if cell.get("cell_type") == "markdown":
-                out.append(to_typst(_cell_source(cell)))
+                text = to_typst(self.lesson.fill_refs(_cell_source(cell)))
+                text = f"#block(sticky: true)[{text}]" if text else text  # stays with what it introduces
+                if starts_period(cell):
+                    periods += 1
+                    if periods > 1:
+                        text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
+                out.append(text)
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 out.append(self.item(show) if show else self.output(cell))
@@ -310,17 +387,28 @@ class Renderer:
     COPY_NOTE = {"mirror": " Link: a copy on another site, not the publisher's own page.",  # sources.yml `copy`
                  "archive": " Link: an archive copy."}
 
-    def sources_list(self, order: list[str]) -> str:
+    def sources_list(self, order: list[str], compact: bool = False) -> str:
+        """The numbered source list. Teacher editions give every detail; student editions a compact
+        list (publisher, date, title, address) of the first few sources at each spot. A student list
+        never sends a reader to a mirror or archive copy (a page that would fail the unit's own
+        lateral-reading test): it says to search for the title instead."""
         entries = []
         for sid in order:
             s = self.project.sources[sid]
-            via = (f" Read via {s['via']}." if s.get("via") else "") + self.COPY_NOTE.get(s.get("copy"), "")
-            txt = (f"{s['publisher']}. “{s['title']}.” {s['date'] if s['date'] != 'undated' else 'Undated'}.{via} "
-                   f"Accessed {s['accessed']}. ")
+            date = s['date'] if s['date'] != 'undated' else 'Undated'
+            copy = s.get("copy") or "original"
+            if compact:
+                txt = f"{s['publisher']}, {date}. {s['title']}. "
+                if copy != "original":
+                    entries.append(typ.content(typ.text(txt + "Search for this title to find the publisher's page.")))
+                    continue
+            else:
+                via = (f" Read via {s['via']}." if s.get("via") else "") + self.COPY_NOTE.get(copy, "")
+                txt = f"{s['publisher']}. “{s['title']}.” {date}.{via} Accessed {s['accessed']}. "
             entries.append(typ.content(typ.text(txt) + f"#link({typ.string(s['url'])})[{typ.text(s['url'])}]"))
         if not entries:
             entries.append(typ.content(typ.text("No sources are cited on this handout.")))
-        return typ.call("sourcelist", typ.array(entries))
+        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false")
 
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
@@ -329,22 +417,57 @@ class Renderer:
         body = student.head() + student.cells(nb)
         order: list[str] = []
         for mm in _CITE_RE.finditer(body):
-            for sid in mm.group(1).split(","):
+            for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
                 if sid and sid not in order:
                     order.append(sid)
         return order
 
+    def reveal_blocks(self) -> list:
+        """The lesson's boxes that answer questions, in the order the notebook shows them."""
+        shown = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in self._cells]
+        blocks = [b for b in self.lesson.blocks.values() if b.get("reveals")]
+        return sorted(blocks, key=lambda b: shown.index(b["id"]) if b["id"] in shown else len(shown))
+
+    def after_sheet(self) -> str:
+        """One page for after the lesson: every box that answers questions, never in the student packet."""
+        m = self.lesson.meta
+        blocks = self.reveal_blocks()
+        answered = [i for b in blocks for i in b["reveals"]]
+        kicker = f"{self.project.unit['title']} · Lesson {m['id']} · After the lesson"
+        parts = [typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
+                          subtitle=typ.content(typ.text(
+                              f"Read this after you have answered {reveal_label(self.lesson, answered)}. "
+                              "It sums up what the class found.")))]
+        for b in blocks:
+            body = typ.paragraphs(b.get("text", "")) if b.get("text") else ""
+            if b.get("list"):
+                body += "\n" + "\n".join(f"- {typ.inline(x)}" for x in b["list"])
+            body += cite_mark(b.get("sources"))
+            if b.get("as_of"):
+                body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + b['as_of'] + ')')}]"
+            note = typ.text(f"Answers {reveal_label(self.lesson, b['reveals'])}.")
+            parts.append(typ.call("factblock", typ.content(typ.text(b.get("title") or "")),
+                                  typ.content(f"#text(size: 9pt, style: \"italic\")[{note}]\n\n" + body)))
+        return "#set text(size: 10pt)\n#set par(leading: 0.55em)\n\n" + "\n\n".join(parts)
+
     def render(self, nb: dict) -> Rendered:
         self._cells = nb.get("cells", [])
-        plan = self.plan_pages() if self.teacher else ""
-        body = "\n\n".join([plan, self.head(), self.cells(nb), self.source_packet(), self.claims_appendix()])
+        if self.edition == "after":
+            body = self.after_sheet()
+        else:
+            plan = self.plan_pages() if self.teacher else ""
+            body = "\n\n".join([plan, self.head(), self.cells(nb), self.source_packet(), self.claims_appendix()])
         # Every edition numbers sources as the student edition does, so "see source 3" means the same
         # source on both; sources that only the teacher edition cites are numbered after those.
-        order: list[str] = self.student_order(nb) if self.edition != "student" else []
+        order: list[str] = self.student_order(nb) if self.edition in ("teacher", "worksheet") else []
+        few = self.edition in ("student", "worksheet", "after")
 
         def number(mm):
             nums = []
-            for sid in [x for x in mm.group(1).split(",") if x]:
+            ids = [x for x in mm.group(1).split(",") if x]
+            if few:  # a student edition: the first few sources of each spot; the teacher edition has all
+                ids = ids[:STUDENT_CITES]
+            for sid in ids:
                 if sid not in self.project.sources:
                     raise KeyError(f"unknown source id {sid!r} (run `civicnb check`)")
                 if sid not in order:
@@ -354,7 +477,7 @@ class Renderer:
             return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
 
         body = _CITE_RE.sub(number, body)
-        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order) + "\n"
+        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order, compact=few) + "\n"
         return Rendered(source, dict(self.assets), order)
 
 
