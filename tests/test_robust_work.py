@@ -76,10 +76,10 @@ def test_legacy_ascii_file_is_adopted_by_its_own_student(tmp_path):
     ("q-scale", {"ratings": {"s1": 1}}, {"ratings": {"s2": 3}}, {"ratings": {"s1": 2}}, {"ratings": {"s1": 2, "s2": 3}}),
     ("q-sort", {"placements": {"i1": "fact"}}, {"placements": {"i2": "opinion"}},
      {"placements": {"i1": "fact", "i3": "fact"}}, {"placements": {"i1": "fact", "i2": "opinion", "i3": "fact"}}),
-    ("q-multi", {"choices": ["a"]}, {"choices": ["c"]}, {"choices": ["a", "b"]}, {"choices": ["c", "a", "b"]}),
+    ("q-multi", {"choices": ["a"]}, {"choices": ["c"]}, {"choices": ["a", "b"]}, {"choices": ["a", "c", "b"]}),
     ("q-timeline", {"positions": {"e1": 1}}, {"positions": {"e3": 3}}, {"positions": {"e1": 1, "e2": 2}},
      {"positions": {"e1": 1, "e2": 2, "e3": 3}}),
-    ("q-highlight", {"selected": [1]}, {"selected": [4]}, {"selected": [1, 2]}, {"selected": [4, 1, 2]}),
+    ("q-highlight", {"selected": [1]}, {"selected": [4]}, {"selected": [1, 2]}, {"selected": [1, 4, 2]}),
     ("q-cer", {"claim": "A", "evidence": "", "reasoning": ""}, {"claim": "", "evidence": "B", "reasoning": ""},
      {"claim": "A2", "evidence": "", "reasoning": ""}, {"claim": "A2", "evidence": "B", "reasoning": ""}),
 ])

@@ -179,6 +179,8 @@ class Scale(Kind):
         return "\n".join([typ.text(self.label), self._table(ex)])
 
     def filled(self, ex, answer):
+        if isinstance(answer, dict) and answer.get("private"):  # private polls (see work/store.py)
+            return typ.text("Poll answers are private: they are not printed on this worksheet.")
         return self._table(ex, (answer or {}).get("ratings") or {})
 
     def key(self, ex):
