@@ -80,10 +80,13 @@ def test_wrong_shape_notebook(real_copy, content):
     assert_clean_failure(run_check(real_copy), nb.name)
 
 
-@pytest.mark.parametrize("text", ["Use `[@no-such-source]` here.\n", "```\nunclosed fence [@x]\n"])
+@pytest.mark.parametrize("text", ["Use `[@SID]` here.\n", "```\nunclosed fence [@SID]\n", "Text [@SID] and ``` open\n"])
 def test_teacher_md_that_would_break_the_build(real_copy, text, tmp_path):
+    import re
+
     path = _lesson_dir(real_copy, "00") / "teacher.md"
-    path.write_text(path.read_text() + "\n" + text)
+    sid = re.search(r"\[@([a-z0-9-]+)\]", path.read_text()).group(1)  # a source that exists
+    path.write_text(path.read_text() + "\n" + text.replace("SID", sid))
     r = run_check(real_copy)
     if r.returncode == 0:  # check passes it: then the build must work too
         b = subprocess.run([sys.executable, "-m", "civicnb.cli", "--root", str(real_copy.root), "build",
