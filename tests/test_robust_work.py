@@ -468,3 +468,26 @@ def test_article_copy_in_cp1252_in_the_notebook(real_copy, tmp_path, monkeypatch
     L = open_lesson("01", work_dir=tmp_path / "w", root=real_copy.root)
     html = L.render("article-text").value
     assert "UTF-8" in html and "role='alert'" in html
+
+
+def test_unwritable_work_folder_opens_and_explains_even_as_root(mini, tmp_path, monkeypatch):
+    """The same as the read-only test, where the tests run as root: the lock file cannot be created."""
+    work = tmp_path / "ro"
+    work.mkdir()
+    (work / "00-all-kinds.json").write_text(json.dumps(
+        {"format": "civicnb-work/1", "lesson": "00-all-kinds", "student": "", "updated": None,
+         "answers": {"q-single": {"value": {"choice": "a"}}}}))
+    real_open = os.open
+
+    def ro_open(path, flags, *a, **k):
+        if flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(13, "Read-only file system", str(path))
+        return real_open(path, flags, *a, **k)
+
+    monkeypatch.setattr(os, "open", ro_open)
+    L = _open(mini, work)
+    assert L.saved["q-single"] == {"choice": "a"}
+    assert "cannot be written" in _msgs(L) and str(work) in _msgs(L)
+    w = L.render("q-single")
+    w.controls["choice"].value = "b"
+    assert "could NOT be saved" in w.alert.value

@@ -265,8 +265,12 @@ def read_work_file(path: str | Path) -> dict:
 
 
 def poll_file_for(work_file: str | Path) -> Path:
+    """The poll file that goes with a work file: same folder, named by the lesson and a hash of the work
+    file's name, so the poll file's own name does not spell the student's name."""
     p = Path(work_file)
-    return p.with_name(p.stem + POLL_SUFFIX)
+    lesson = p.stem.split("--", 1)[0]
+    digest = hashlib.sha256(p.stem.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return p.with_name(f"{lesson}--{digest}{POLL_SUFFIX}")
 
 
 def read_poll_file(path: str | Path) -> dict:
