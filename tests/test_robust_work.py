@@ -491,3 +491,11 @@ def test_unwritable_work_folder_opens_and_explains_even_as_root(mini, tmp_path, 
     w = L.render("q-single")
     w.controls["choice"].value = "b"
     assert "could NOT be saved" in w.alert.value
+
+
+def test_teacher_key_says_why_polls_are_private(mini):
+    from civicnb.exercises import kind_of
+
+    ex = mini.lesson("00").exercises["q-scale"]
+    key = kind_of(ex).key(ex)
+    assert "Protection of Pupil Rights Amendment" in key and "district" in key and "optional" in key

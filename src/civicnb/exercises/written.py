@@ -188,4 +188,9 @@ class Scale(Kind):
             labelled("No right answer.", typ.inline(ex["key"]["why"])),
             labelled("Poll id:", typ.text(ex["poll"]) + typ.text(
                 " (the same statements return at the end of the unit; civicnb summary compares the answers).")),
+            labelled("Private poll:", typ.text(
+                "answering is optional; answers are not printed on a student's worksheet and the class summary "
+                "shows counts only. Polls ask for political views, which student-privacy rules such as the federal "
+                "Protection of Pupil Rights Amendment protect; check your district's policy before turning names "
+                "on (civicnb export-work --poll-names).")),
             teacher_note(ex))])
