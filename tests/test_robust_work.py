@@ -499,3 +499,19 @@ def test_teacher_key_says_why_polls_are_private(mini):
     ex = mini.lesson("00").exercises["q-scale"]
     key = kind_of(ex).key(ex)
     assert "Protection of Pupil Rights Amendment" in key and "district" in key and "optional" in key
+
+
+def test_names_in_other_scripts_print_on_the_worksheet(mini, tmp_path):
+    """Not as empty boxes: Arabic, Hebrew and Devanagari fall back to the Noto fonts for those scripts."""
+    from pypdf import PdfReader
+
+    from civicnb.handout.worksheet import export_worksheet
+
+    p = _work(tmp_path / "w", "محمد علي", {"q-short": {"value": {"text": "שלום नमस्ते"}}})
+    pdf = export_worksheet(mini, p, tmp_path / "out")
+    fonts = set()
+    for page in PdfReader(pdf).pages:
+        for f in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert any("Arabic" in f for f in fonts), fonts  # Hebrew and Devanagari: covered by fonts we had
+    assert "נמסתה" not in pdf_text(pdf) and "नमस्ते" in pdf_text(pdf)
