@@ -515,3 +515,32 @@ def test_names_in_other_scripts_print_on_the_worksheet(mini, tmp_path):
             fonts.add(str(f.get_object()["/BaseFont"]))
     assert any("Arabic" in f for f in fonts), fonts  # Hebrew and Devanagari: covered by fonts we had
     assert "नमस्ते" in pdf_text(pdf)
+
+
+def test_unwritable_output_folder_is_one_line_even_as_root(mini, tmp_path, monkeypatch, capsys):
+    from civicnb import cli
+
+    folder = tmp_path / "c"
+    _work(folder / "u1", "Ana")
+    out = tmp_path / "locked"
+    real_open, real_mkdir = os.open, type(out).mkdir
+
+    def no_write(path, flags, *a, **k):
+        if str(path).startswith(str(out)) and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *a, **k)
+
+    def no_mkdir(self, *a, **k):
+        if str(self).startswith(str(out)):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *a, **k)
+
+    monkeypatch.setattr(os, "open", no_write)
+    out.mkdir()
+    rc = cli.main(["--root", str(mini.root), "export-work", str(folder), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc != 0 and "cannot write to the output folder" in err and str(out) in err and "Traceback" not in err
+    monkeypatch.setattr(type(out), "mkdir", no_mkdir)
+    rc = cli.main(["--root", str(mini.root), "build", "--out", str(out / "sub")])
+    err = capsys.readouterr().err.strip()
+    assert rc != 0 and "Permission denied" in err and len(err.splitlines()) == 1, err
