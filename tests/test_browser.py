@@ -450,6 +450,20 @@ def _read_work(path: Path) -> dict:
         return {}
 
 
+def _answer_file(work_file: Path, ex) -> Path:
+    """Where an answer is saved: poll answers go to the nameless poll file (private polls)."""
+    from civicnb.work.store import poll_file_for
+
+    return poll_file_for(work_file) if ex["kind"] == "scale" else work_file
+
+
+def _saved_value(data: dict, item: str):
+    entry = (data.get("answers") or {}).get(item)
+    if data.get("format") == "civicnb-polls/1":  # a poll file holds the answers themselves
+        return entry
+    return (entry or {}).get("value")
+
+
 def _wait_saved(path: Path, before: str | None, check) -> dict:
     """Poll the work file (bounded) until ``check(data)`` holds; it must differ from ``before``."""
     deadline = time.monotonic() + 60
@@ -531,9 +545,10 @@ def test_lesson_in_the_browser(lab, watched, rel):
         box = page.locator(f".civicnb-item-{item}")
         classes = box.evaluate("e => [...e.classList]")
         assert {"civicnb-exercise", f"civicnb-kind-{ex['kind']}", "civicnb-item"} <= set(classes), classes
-        before = work_file.read_text(encoding="utf-8")
+        target = _answer_file(work_file, ex)
+        before = target.read_text(encoding="utf-8") if target.exists() else None
         value = DRIVERS[ex["kind"]].answer(page, box, ex)
-        _wait_saved(work_file, before, lambda d: _same((d["answers"].get(item) or {}).get("value"), value))
+        _wait_saved(target, before, lambda d: _same(_saved_value(d, item), value))
         box.screenshot(path=str(ARTIFACTS / f"browser-{Path(rel).stem}-{item}.png"))
         answers[item] = value
     watched.check()
@@ -550,9 +565,9 @@ def test_lesson_in_the_browser(lab, watched, rel):
     for item, value in answers.items():
         ex = lesson.exercises[item]
         DRIVERS[ex["kind"]].restored(page, page.locator(f".civicnb-item-{item}"), ex, value)
-    saved = _read_work(work_file)
     for item, value in answers.items():  # restoring wrote nothing over the answers
-        assert _same(saved["answers"][item]["value"], value)
+        saved = _read_work(_answer_file(work_file, lesson.exercises[item]))
+        assert _same(_saved_value(saved, item), value)
     page.screenshot(path=str(ARTIFACTS / f"browser-{Path(rel).stem}-restored.png"))
     watched.check()
 

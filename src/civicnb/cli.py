@@ -14,8 +14,9 @@ commands:
   check                 validate every lesson file; each problem names file:line and the fix
   build                 build handout PDFs into handouts/ (only what changed)
   export-work PATH      a student's completed worksheet PDF from a work file, or from every
-                        work file in a folder (a class set)
-  summary FOLDER        class summary from a folder of work files: poll results and most-missed items
+                        work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
+  summary FOLDER        class summary from a folder of work files: poll counts (never names) and
+                        most-missed items
 
 Run `civicnb COMMAND --help` for a command's options. Run from the package folder (the one holding
 lessons/), or set CIVICNB_ROOT.
@@ -63,12 +64,24 @@ def cmd_build(args) -> int:
             return 1
     if args.article:
         if not Path(args.article).is_file():
-            print(f"No such file: {args.article}", file=sys.stderr)
-            return 2
+            raise CLIError(f"No such file: {args.article}")
         os.environ["CIVICNB_ARTICLE"] = str(Path(args.article).resolve())
+    copy = project.article_copy()
+    if copy is not None:
+        from .content.article import ArticleCopyError, read_copy
+
+        try:
+            read_copy(copy)
+        except ArticleCopyError as e:
+            raise CLIError(str(e)) from None
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise CLIError(f"--out {args.out} is a file, not a folder; give a folder for the handouts")
     editions = ("student", "teacher", "after") if args.edition == "all" else (args.edition,)
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
-    lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
+    try:
+        lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
+    except KeyError as e:
+        raise CLIError(e.args[0]) from None
     outs = build(project, args.out, lessons, editions, papers, force=args.force, quiet=args.quiet)
     if not args.quiet:
         for p in outs:
@@ -77,27 +90,43 @@ def cmd_build(args) -> int:
 
 
 def cmd_export_work(args) -> int:
-    from .handout.worksheet import export_folder, export_worksheet
+    from .handout.worksheet import ExportError, default_out, export_folder, export_worksheet
 
     project = _project(args)
     path = Path(args.path)
-    if path.is_dir():
-        done = export_folder(project, path, args.out, args.paper,
-                             progress=lambda m: print(m, file=sys.stderr, flush=True))
-        print(f"Exported {len(done)} worksheet(s) to {Path(args.out or path)}")
-        return 0 if done else 1
-    if not path.exists():
-        print(f"No such file: {path}", file=sys.stderr)
-        return 2
-    print(export_worksheet(project, path, args.out, args.paper))
-    return 0
+    poll_names = True if args.poll_names else None
+    try:
+        if path.is_dir():
+            out = Path(args.out or default_out(path))
+            done = export_folder(project, path, out, args.paper, poll_names=poll_names,
+                                 progress=lambda m: print(m, file=sys.stderr, flush=True))
+            for pdf in done:
+                print(pdf)
+            skipped = f"; skipped {len(done.skipped)} file(s) listed above" if done.skipped else ""
+            print(f"Exported {len(done)} worksheet(s) to {out}{skipped}")
+            return 0 if done and not done.skipped else 1
+        if not os.path.lexists(path):
+            raise CLIError(f"No such file: {path}")
+        print(export_worksheet(project, path, args.out, args.paper, poll_names=poll_names))
+        return 0
+    except ExportError as e:
+        raise CLIError(str(e)) from None
+    except ValueError as e:  # WorkFileError: the file and the reason
+        raise CLIError(f"{e}; give a civicnb work file (my-work/<lesson>.json) or a folder of them") from None
 
 
 def cmd_summary(args) -> int:
     from .summary import summarize
 
-    print(summarize(_project(args), Path(args.folder)))
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise CLIError(f"No such folder: {folder}; give the folder holding the collected work files")
+    print(summarize(_project(args), folder))
     return 0
+
+
+class CLIError(Exception):
+    """A problem the user can fix; printed as one line."""
 
 
 def main(argv=None) -> int:
@@ -132,8 +161,12 @@ def main(argv=None) -> int:
                        description="Make a completed-worksheet PDF from a student's work file "
                                    "(my-work/<lesson>.json), or from every work file in a folder.")
     p.add_argument("path", help="a work file, or a folder of them")
-    p.add_argument("--out", type=Path, help="output folder (default: beside the work files)")
+    p.add_argument("--out", type=Path, help="output folder (default: for a folder, a new folder "
+                                            "FOLDER-worksheets beside it; for one file, beside the file)")
     p.add_argument("--paper", choices=["letter", "a4"], default="letter")
+    p.add_argument("--poll-names", action="store_true",
+                   help="print poll answers on each worksheet (default: polls are private; also "
+                        "CIVICNB_POLL_NAMES=1). Check your district's policy first.")
     p.set_defaults(func=cmd_export_work)
 
     p = sub.add_parser("summary", help="class summary from a folder of work files")
@@ -144,11 +177,27 @@ def main(argv=None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    from .content.yamlload import ContentError
+
     try:
         return args.func(args)
-    except FileNotFoundError as e:
-        print(f"civicnb: {e}", file=sys.stderr)
+    except (CLIError, ContentError, FileNotFoundError) as e:
+        print(f"civicnb: {_one_line(e)}", file=sys.stderr)
         return 2
+    except OSError as e:  # an unwritable folder, a full disk
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        print(f"civicnb: {e.strerror or e}{where}; check the folder exists and you can write to it", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("civicnb: stopped", file=sys.stderr)
+        return 130
+    except Exception as e:  # never a traceback: one line that says what failed
+        print(f"civicnb: {args.command} failed: {type(e).__name__}: {_one_line(e)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(e) -> str:
+    return " ".join(str(e).split())[:500]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ from pathlib import Path
 from .content.model import Project
 from .exercises import kind_of
 from .exercises.base import h, md_html
-from .work.store import CorruptWorkFile, WorkStore
+from .work.store import CorruptWorkFile, WorkStore, check_answers, save_answer
 
 
 def _md(text) -> str:
@@ -26,7 +26,7 @@ class LessonSession:
         self.widgets: dict = {}
         self.messages: list[str] = []
         self.save_errors: list[str] = []
-        data = self.store.load()
+        data = self.store.load(check=lambda d: check_answers(self.lesson, d))  # never raises on a bad file or folder: it says what it did
         self.messages += self.store.warnings
         self.student = data.get("student", "")
         self.saved = {k: v.get("value") for k, v in data["answers"].items()}
@@ -34,18 +34,22 @@ class LessonSession:
     # -- saving ----------------------------------------------------------------------------------
     def _saver(self, item_id, alert=None):
         """A save function for one item. A failed save never loses the on-screen answer silently:
-        the alert under the exercise says what happened and where the work folder is."""
+        the alert under the exercise says what happened and where the work folder is. Each save sends
+        the answer this widget last showed, so the store merges only this tab's changes, part by part."""
+        base = [self.saved.get(item_id)]
+
         def save(value):
             try:
-                self.store.save(item_id, value)
-            except OSError as e:  # disk full, read-only folder, quota...
-                msg = (f"Your answer could NOT be saved ({e.strerror or e}). It is still on screen: do not "
-                       f"close the notebook, and tell your teacher. Work folder: {self.store.folder}")
+                stored = save_answer(self.lesson, self.store, item_id, value, base=base[0])
+            except (OSError, ValueError) as e:  # disk full, read-only folder, quota...
+                msg = (f"Your answer could NOT be saved ({getattr(e, 'strerror', None) or e}). It is still on "
+                       f"screen: do not close the notebook, and tell your teacher. Work folder: {self.store.folder}")
                 if alert is not None:
                     alert.value = f"<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>{h(msg)}</strong></div>"
                 self.save_errors.append(msg)
                 return
-            self.saved[item_id] = value
+            base[0] = value
+            self.saved[item_id] = stored
             if alert is not None and alert.value:
                 alert.value = ""
         return save
@@ -144,7 +148,13 @@ class LessonSession:
         status = W.HTML()
 
         def named(change):
-            self.store.set_student(change["new"])
+            try:
+                self.store.set_student(change["new"])
+            except (OSError, ValueError) as e:  # disk full, read-only folder: say so, never fail silently
+                status.value = (f"<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>Your name could "
+                                f"NOT be saved ({h(getattr(e, 'strerror', None) or e)}). Tell your teacher. Work "
+                                f"folder: {h(self.store.folder)}</strong></div>")
+                return
             self.student = change["new"]
             status.value = f"<small role='status'>Saved. Your work is saved in <code>{h(self.store.path)}</code>.</small>"
 
@@ -228,7 +238,12 @@ class LessonSession:
             return ("<div class='civicnb-note' role='note'><em>No copy of the full article has been supplied. "
                     "Use the paragraph map above. (Teachers: see the teacher notes for how to add your own copy.)"
                     "</em></div>")
-        blocks = parse_copy(path.read_text(encoding="utf-8"), art)
+        from .content.article import ArticleCopyError, read_copy
+
+        try:
+            blocks = parse_copy(read_copy(path), art)
+        except ArticleCopyError as e:
+            return f"<div class='civicnb-note' role='alert'>{h(e)}</div>"
         ok, msg = copy_matches_map(blocks, art)
         out = []
         for b in blocks:

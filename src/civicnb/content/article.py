@@ -55,3 +55,33 @@ def copy_matches_map(blocks: list[Block], article) -> tuple[bool, str]:
         return True, f"{expected} paragraphs, numbered as in the paragraph map."
     return False, (f"This copy has {len(body)} body paragraphs but the paragraph map has {expected}; "
                    "paragraph numbers may not match the map. Check that it is the same article.")
+
+
+MAX_COPY_BYTES = 5 * 1024 * 1024
+
+
+class ArticleCopyError(ValueError):
+    """A teacher-supplied copy that cannot be read as text; the message says what to do."""
+
+
+def read_copy(path) -> str:
+    """The text of a teacher-supplied copy. UTF-8 (with or without a byte-order mark) and UTF-16 with a
+    byte-order mark are read; anything else (for example a Windows-1252 file) gets a plain message."""
+    from pathlib import Path
+
+    from ..work.store import WorkFileError, read_regular
+
+    path = Path(path)
+    try:
+        raw = read_regular(path, MAX_COPY_BYTES)
+    except WorkFileError as e:
+        raise ArticleCopyError(f"The article copy {path} cannot be used: {e.reason}.") from None
+    except OSError as e:
+        raise ArticleCopyError(f"The article copy {path} cannot be read ({e.strerror or e}).") from None
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ArticleCopyError(f"The article copy {path} is not UTF-8 text; open it in a text editor and save it "
+                               "as UTF-8 (\"Save as\" > Encoding: UTF-8), then try again.") from None

@@ -301,7 +301,7 @@ class Checker:
             return
         kind = ex.get("kind")
         where = f"exercise {ex.get('id')!r}"
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:
             self.add(ef, ex.line_of("kind"),
                      f"{where}: unknown exercise kind {kind!r}; use one of: {', '.join(sorted(KINDS))}")
             return
@@ -462,13 +462,11 @@ class Checker:
         if not path.exists():
             self.add(rel, 1, f"no notebook for lesson {lesson.name}; create {rel}")
             return
-        try:
-            nb = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as e:
-            self.add(rel, 1, f"not valid notebook JSON ({e})")
+        nb = self.notebook_json(path, rel)
+        if nb is None:
             return
         shown = set()
-        for i, cell in enumerate(nb.get("cells", []), 1):
+        for i, cell in enumerate(nb["cells"], 1):
             meta = (cell.get("metadata") or {}).get("civicnb") or {}
             show = meta.get("show")
             src = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else cell.get("source", "")
@@ -721,11 +719,10 @@ class Checker:
         if not path.exists():
             self.add("notebooks/index.ipynb", 1, "the start page is missing; create it with a link to every lesson")
             return
-        try:
-            text = "".join("".join(c.get("source", "")) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
-        except (ValueError, KeyError) as e:
-            self.add("notebooks/index.ipynb", 1, f"not valid notebook JSON ({e})")
+        nb = self.notebook_json(path, "notebooks/index.ipynb")
+        if nb is None:
             return
+        text = "".join("".join(c.get("source", "")) for c in nb["cells"])
         for lesson in self.project.lessons():
             try:
                 minutes = lesson.meta.get("minutes")
@@ -738,14 +735,76 @@ class Checker:
                 self.add("notebooks/index.ipynb", 1, f"the start page should give lesson {lesson.name}'s time "
                                                      f"as '{minutes} min'")
 
+    # -- type robustness: wrong shapes get a problem line, never a traceback -----------------------
+    def notebook_json(self, path, rel):
+        """A notebook's JSON if it has the shape of a notebook (cells: a list of mappings), else None
+        with a problem reported."""
+        from .yamlload import read_text_file
+
+        try:
+            nb = json.loads(read_text_file(path, rel, limit=50 * 1024 * 1024))
+        except ContentError as e:
+            self.add(e.file, e.line, e.message)
+            return None
+        except (ValueError, RecursionError) as e:
+            self.add(rel, 1, f"not valid notebook JSON ({str(e)[:120]}); open and save it again in JupyterLab")
+            return None
+        if (not isinstance(nb, dict) or not isinstance(nb.get("cells"), list)
+                or not all(isinstance(c, dict) and isinstance(c.get("metadata", {}), dict)
+                           and isinstance(c.get("source", ""), (str, list)) for c in nb["cells"])):
+            self.add(rel, 1, "not a notebook: it must be a mapping whose 'cells' is a list of cells; "
+                             "open and save it again in JupyterLab")
+            return None
+        return nb
+
+    def check_teacher_md(self, lesson):
+        """Markdown that would break the teacher edition: an unclosed code fence, a citation in code."""
+        rel = lesson.rel("teacher.md")
+        text = self.load(lambda: lesson.teacher_md, rel)
+        if not text:
+            return
+        fence_open = None
+        for n, line in enumerate(text.splitlines(), 1):
+            if re.match(r"\s{0,3}(```|~~~)", line):
+                fence_open = None if fence_open else n
+                continue
+            if fence_open:
+                if CITE_RE.search(line):
+                    self.add(rel, n, "a citation [@...] inside a code block does not print as a citation; "
+                                     "move it out of the ``` block")
+                continue
+            for span in re.findall(r"`+[^`]*`+", line):
+                if CITE_RE.search(span):
+                    self.add(rel, n, f"a citation inside `code` ({span[:40]}) does not print as a citation; "
+                                     "remove the backticks around it")
+        if fence_open:
+            self.add(rel, fence_open, "this code fence (```) is never closed; add a line with ``` after the code, "
+                                      "or remove it")
+
+    def guarded(self, file, fn, *args):
+        """Run one part of the check; a content error or a wrong shape becomes a problem line."""
+        try:
+            return fn(*args)
+        except ContentError as e:
+            self.add(e.file, e.line, e.message)
+        except RecursionError:
+            self.add(file, 1, "nested too deeply; simplify this file")
+        except Exception as e:  # a shape the checks above did not expect: say where, never a traceback
+            self.add(file, 1, f"could not be checked ({type(e).__name__}: {str(e)[:120]}); a field probably has "
+                              "the wrong type (text, number, list or mapping): compare with docs/content-format.md")
+        return None
+
     def run(self) -> list[Problem]:
-        self.check_sources()
+        self.guarded("lessons/sources.yml", self.check_sources)
         if (self.project.lessons_dir / "article" / "article.yml").exists():
-            self.check_article()
-        if self.check_unit():
-            for lesson in self.project.lessons():
-                self.check_lesson(lesson)
-            self.check_index()
+            self.guarded("lessons/article/article.yml", self.check_article)
+        if self.guarded("lessons/unit.yml", self.check_unit):
+            for name in self.project.lesson_names:
+                lesson = self.project.lesson(name)
+                self.guarded(lesson.rel("lesson.yml"), self.check_lesson, lesson)
+                if (lesson.dir / "teacher.md").exists():
+                    self.guarded(lesson.rel("teacher.md"), self.check_teacher_md, lesson)
+            self.guarded("notebooks/index.ipynb", self.check_index)
         return sorted(set(self.problems))
 
 

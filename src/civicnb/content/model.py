@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .yamlload import LDict, load_yaml
+from .yamlload import ContentError, LDict, expect, load_yaml, read_text_file
 
 SPECIAL_ITEMS = ("header", "essential-question", "i-can", "vocabulary", "content-note", "save-panel",
                  "sources")
@@ -89,7 +89,11 @@ class Lesson:
     @cached_property
     def raw_meta(self) -> LDict:
         """lesson.yml exactly as written, with ``[[id]]`` references still in its text."""
-        return load_yaml(self.dir / "lesson.yml", self.rel("lesson.yml"))
+        lf = self.rel("lesson.yml")
+        meta = expect(load_yaml(self.dir / "lesson.yml", lf), dict, lf, 1, "lesson.yml")
+        if meta is None:
+            raise ContentError(lf, 1, "lesson.yml is empty; it needs the lesson's fields (see docs/content-format.md)")
+        return meta
 
     @cached_property
     def meta(self) -> LDict:
@@ -104,8 +108,9 @@ class Lesson:
         path = self.dir / "exercises.yml"
         if not path.exists():
             return []
-        data = load_yaml(path, self.rel("exercises.yml")) or {}
-        return list(data.get("exercises") or []) if isinstance(data, dict) else []
+        ef = self.rel("exercises.yml")
+        data = expect(load_yaml(path, ef), dict, ef, 1, "exercises.yml") or {}
+        return list(expect(data.get("exercises"), list, ef, data.line_of("exercises"), "exercises") or [])
 
     @cached_property
     def exercise_list(self) -> list:
@@ -294,7 +299,12 @@ class Lesson:
         """A YAML data file in the lesson folder (e.g. timeline.yml), loaded once."""
         cache = self.__dict__.setdefault("_data_files", {})
         if name not in cache:
-            cache[name] = load_yaml(self.dir / name, self.rel(name))
+            try:
+                cache[name] = load_yaml(self.dir / name, self.rel(name))
+            except ContentError as e:  # remembered, so every later use reports the same problem
+                cache[name] = e
+        if isinstance(cache[name], ContentError):
+            raise cache[name]
         return cache[name]
 
     @cached_property
@@ -303,8 +313,10 @@ class Lesson:
         path = self.dir / "claims.yml"
         if not path.exists():
             return []
-        data = load_yaml(path, self.rel("claims.yml")) or {}
-        return [c for c in (data.get("claims") or []) if isinstance(c, dict)]
+        cf = self.rel("claims.yml")
+        data = expect(load_yaml(path, cf), dict, cf, 1, "claims.yml") or {}
+        return [c for c in (expect(data.get("claims"), list, cf, data.line_of("claims"), "claims") or [])
+                if isinstance(c, dict)]
 
     @cached_property
     def claims(self) -> dict:
@@ -324,7 +336,7 @@ class Lesson:
     @cached_property
     def raw_teacher_md(self) -> str:
         path = self.dir / "teacher.md"
-        return path.read_text(encoding="utf-8") if path.exists() else ""
+        return read_text_file(path, self.rel("teacher.md")) if path.exists() else ""
 
     @cached_property
     def teacher_md(self) -> str:
@@ -407,12 +419,21 @@ class Project:
 
     @cached_property
     def unit(self) -> LDict:
-        return load_yaml(self.lessons_dir / "unit.yml", "lessons/unit.yml")
+        unit = expect(load_yaml(self.lessons_dir / "unit.yml", "lessons/unit.yml"), dict, "lessons/unit.yml", 1,
+                      "unit.yml")
+        if unit is None:
+            raise ContentError("lessons/unit.yml", 1, "unit.yml is empty; it needs title and lessons")
+        lessons = expect(unit.get("lessons"), list, "lessons/unit.yml", unit.line_of("lessons"), "lessons")
+        for i, name in enumerate(lessons or []):
+            if not isinstance(name, str):
+                raise ContentError("lessons/unit.yml", lessons.line_of(i), "each lesson is a folder name (text)")
+        return unit
 
     @cached_property
     def source_list(self) -> list:
-        data = load_yaml(self.lessons_dir / "sources.yml", "lessons/sources.yml") or {}
-        return list(data.get("sources") or []) if isinstance(data, dict) else []
+        sf = "lessons/sources.yml"
+        data = expect(load_yaml(self.lessons_dir / "sources.yml", sf), dict, sf, 1, "sources.yml") or {}
+        return list(expect(data.get("sources"), list, sf, data.line_of("sources"), "sources") or [])
 
     @cached_property
     def sources(self) -> dict:
@@ -439,7 +460,8 @@ class Project:
     def article(self):
         """lessons/article/article.yml (citation, paragraph map, images, phrases), or None."""
         path = self.lessons_dir / "article" / "article.yml"
-        return load_yaml(path, "lessons/article/article.yml") if path.exists() else None
+        af = "lessons/article/article.yml"
+        return expect(load_yaml(path, af), dict, af, 1, "article.yml") if path.exists() else None
 
     def article_copy(self) -> Path | None:
         """A teacher-supplied full copy of the article: $CIVICNB_ARTICLE, else lessons/article/copy.txt.
@@ -452,14 +474,16 @@ class Project:
     def data_csv(self, rel: str) -> list[dict]:
         import csv
 
-        with open(self.lessons_dir / rel, newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
+        import io
+
+        text = read_text_file(self.lessons_dir / rel, f"lessons/{rel}")
+        return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def figure_sources(project, fig) -> list[str]:
     try:
         rows = project.data_csv(fig["data"])
-    except (OSError, KeyError):
+    except (OSError, KeyError, TypeError, ContentError):
         return []
     out: dict[str, None] = {}
     for r in rows:

@@ -42,7 +42,14 @@ class LList(list):
 
 
 class _Loader(_Base):
-    pass
+    def construct_object(self, node, deep=False):
+        # A node built before is an alias (*name). Lesson files never need them, and nested aliases
+        # ("billion laughs") make a small file expand into a structure too big to walk.
+        if node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed in lesson files; write the value out",
+                node.start_mark)
+        return super().construct_object(node, deep=deep)
 
 
 def _construct_mapping(loader, node):
@@ -98,7 +105,7 @@ def load_yaml(path: str | Path, display: str | None = None):
     """
     path = Path(path)
     name = display or str(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text_file(path, name)
     loader = _Loader(text)
     loader._civicnb_file = name
     try:
@@ -110,8 +117,41 @@ def load_yaml(path: str | Path, display: str | None = None):
                                        "Check indentation and quoting on this line.") from None
     except yaml.YAMLError as e:  # pragma: no cover - other YAML errors
         raise ContentError(name, 1, f"YAML: {e}") from None
+    except RecursionError:
+        raise ContentError(name, 1, "nested too deeply to be a lesson file") from None
     finally:
         loader.dispose()
+
+
+MAX_CONTENT_BYTES = 5 * 1024 * 1024
+
+
+def read_text_file(path: str | Path, display: str | None = None, limit: int = MAX_CONTENT_BYTES) -> str:
+    """A content file's text: a regular file (never a pipe that would hang), not too big, in UTF-8
+    (a byte-order mark is fine). Anything else raises ContentError saying what to do."""
+    from ..work.store import WorkFileError, read_regular
+
+    name = display or str(path)
+    try:
+        raw = read_regular(path, limit)
+    except WorkFileError as e:
+        raise ContentError(name, 1, f"{e.reason}; lesson files must be plain text files") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ContentError(name, line, f"this file is not UTF-8 text (byte 0x{raw[e.start]:02x} on this line); "
+                                       "save it as UTF-8 in your editor") from None
+
+
+def expect(value, kind, file: str, line: int, what: str):
+    """``value`` if it is of type ``kind``, else a ContentError that names the file and the shape wanted."""
+    if value is None or isinstance(value, kind):
+        return value
+    wanted = {dict: "a mapping of fields (key: value lines)", list: "a list (lines starting with '- ')"}[kind]
+    got = next((word for t, word in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"),
+                                     (int, "a number"), (float, "a number")) if isinstance(value, t)), "something else")
+    raise ContentError(file, getattr(value, "line", 0) or line, f"{what} must be {wanted}, not {got}")
 
 
 def iso_date(value) -> str | None:

@@ -207,6 +207,8 @@ class Scale(Kind):
         return "\n".join([typ.text(self.label), self._table(ex)])
 
     def filled(self, ex, answer):
+        if isinstance(answer, dict) and answer.get("private"):  # private polls (see work/store.py)
+            return typ.text("Poll answers are private: they are not printed on this worksheet.")
         return self._table(ex, (answer or {}).get("ratings") or {})
 
     def key(self, ex):
@@ -214,4 +216,9 @@ class Scale(Kind):
             labelled("No right answer.", typ.inline(ex["key"]["why"])),
             labelled("Repeats later:", typ.text(
                 "the same statements return at the end of the unit; civicnb summary compares the class counts.")),
+            labelled("Private poll:", typ.text(
+                "answering is optional; answers are not printed on a student's worksheet and the class summary "
+                "shows counts only. Polls ask for political views, which student-privacy rules such as the federal "
+                "Protection of Pupil Rights Amendment protect; check your district's policy before turning names "
+                "on (civicnb export-work --poll-names).")),
             teacher_note(ex))])

@@ -20,10 +20,14 @@ def font_files() -> tuple[Path, ...]:
     import fontpkg_noto_sans as noto
 
     files = sorted((Path(atk.ROOT) / "files").glob("*.ttf")) + sorted((Path(noto.ROOT) / "files").glob("*.ttf"))
-    try:  # monochrome Noto Emoji, so emoji print in black and white instead of as empty boxes
+    try:  # monochrome Noto Emoji (emoji print in black and white, not as empty boxes), other scripts
         import manimgx_fonts
 
-        files += sorted(Path(manimgx_fonts.__file__).parent.glob("NotoEmoji*.ttf"))
+        here = Path(manimgx_fonts.__file__).parent
+        files += sorted(here.glob("NotoEmoji*.ttf"))
+        # other scripts (Arabic, Hebrew, Devanagari, Thai…), so a student's name or answer in them prints;
+        # Typst falls back to these only for characters the main fonts lack
+        files += sorted(p for p in here.glob("NotoSans?*.ttf") if not p.name.startswith(("NotoSans[", "NotoSans-")))
     except ImportError:  # pragma: no cover - optional
         pass
     if not files:  # pragma: no cover

@@ -276,7 +276,7 @@ class Renderer:
 
     def source_packet(self) -> str:
         """The teacher-supplied copy of the article, numbered like the paragraph map."""
-        from ..content.article import copy_matches_map, parse_copy
+        from ..content.article import copy_matches_map, parse_copy, read_copy
 
         if self.project.article is None or not any(
                 (c.get("metadata") or {}).get("civicnb", {}).get("show") == "article-text" for c in self._cells):
@@ -284,7 +284,7 @@ class Renderer:
         path = self.project.article_copy()
         if path is None:
             return ""
-        blocks = parse_copy(path.read_text(encoding="utf-8"), self.project.article)
+        blocks = parse_copy(read_copy(path), self.project.article)
         ok, msg = copy_matches_map(blocks, self.project.article)
         rows = []
         for b in blocks:
