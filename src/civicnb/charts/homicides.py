@@ -31,12 +31,19 @@ def homicides_by_year(rows, spec):
     ax.bar([y + 0.5 for y in years], values, width=0.72, color="0.78", edgecolor="black", linewidth=0.8,
            zorder=2)
     for y, v in official:
-        ax.text(y + 0.5, v + 90, f"{int(v):,}", ha="center", va="bottom", fontsize=7.5, zorder=4)
+        ax.text(y + 0.5, v + 90, f"{int(v):,}", ha="center", va="bottom", fontsize=7.5, zorder=7,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     if other:
         # other counts for a year: open diamonds placed just right of that year's bar
         for i, (d, v) in enumerate(sorted(other, key=lambda p: p[1])):
             ax.plot(d.year + 0.5 + 0.42, v, marker="D", markerfacecolor="white", markeredgecolor="black",
                     markersize=5, linestyle="none", zorder=5)
+        d0 = min(d for d, _ in other)
+        vals = sorted(int(v) for _, v in other)
+        ax.annotate("Other counts for " + str(d0.year) + ":\n" + ", ".join(f"{v:,}" for v in vals),
+                    xy=(d0.year + 0.92, max(vals)), xytext=(d0.year + 1.05, max(values) * 0.3),
+                    fontsize=7.5, ha="left", va="bottom", zorder=7,
+                    arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 0.7})
     top = max(values) * 1.12
     for n, (d, _label) in enumerate(events, 1):
         x = x_of(d)

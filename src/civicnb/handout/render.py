@@ -150,6 +150,8 @@ class Renderer:
         if kind == "article-text":
             return ""  # the teacher-supplied copy prints once, as a source packet at the end
         if kind == "block":
+            if data.get("reveals") and self.edition != "teacher":
+                return ""  # a reveal box answers questions: teacher edition only (contract item 5)
             title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
             body = typ.paragraphs(data.get("text", "")) if data.get("text") else ""
             if data.get("list"):
