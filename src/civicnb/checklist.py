@@ -145,16 +145,16 @@ def guess_language(text: str) -> str | None:
 
 
 # -- the check -------------------------------------------------------------------------------------
-_END_RE = re.compile(r"[.!?]+[\"”’)]*(?=\s|$)|\n")
+_END_RE = re.compile(r"[.!?]+[\"”’)]*(?=\s|$)|\n[ \t]*\n")  # a single line break (wrapped text) does not end one
 _ABBREV = set("mr mrs ms dr sen rep gov gen col st jr sr no vs etc inc corp dept sec pres prof lt sgt capt".split())
 
 
 def _sentences(text: str):
-    """(start, sentence) pairs. A full stop after an abbreviation ("U.S.", "Dr.", "Sen.") does not
-    end a sentence."""
+    """(start, sentence) pairs. A sentence ends at . ! ? or a blank line. A full stop after an
+    abbreviation ("U.S.", "Dr.", "Sen.") does not end one."""
     start = 0
     for m in _END_RE.finditer(text):
-        if m.group(0) != "\n":
+        if "\n" not in m.group(0):
             before = text[start:m.start()].split()
             last = before[-1].lower().rstrip(".") if before else ""
             if re.fullmatch(r"(?:[a-z]\.)*[a-z]", last) or last in _ABBREV:
@@ -223,6 +223,9 @@ def check_text(text: str | None, words: dict | None = None) -> Report:
 
 
 def _alt(phrases) -> str:
+    """A regex alternation of phrases; an empty list matches nothing (never the empty string)."""
+    if not phrases:
+        return "(?!)"
     return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True))
 
 
