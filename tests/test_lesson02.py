@@ -68,6 +68,10 @@ def test_checklist_says_it_is_a_prompt_not_a_verdict(words):
     r = check_text(FIXTURE, words)
     assert "prompt for thinking, not a verdict" in format_text(r)
     assert "prompt for thinking, not a verdict" in format_html(r)
+    from civicnb.content.model import Project
+
+    linked = format_html(r, Project(ROOT).sources)
+    assert "English for Journalists" in linked and "cuny-2020-02-07-loaded-words" not in linked
     html = format_html(check_text('The <script>alert(1)</script> plan is brutal & "new", critics say, and the mayor said it '
                                  'would be fine for the town.', words))
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -349,3 +353,7 @@ def test_notebook_runs_and_checklist_box_works(tmp_path):
     assert not errors, errors
     out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     assert out.split() == ["PROMPT", "CRITICS", "EMPTY"]
+    box_cell = next(c for c in nb.cells if c.cell_type == "code" and "checklist_box()" in c.source
+                    and "box.run" not in c.source)
+    widgets = [o for o in box_cell.outputs if "application/vnd.jupyter.widget-view+json" in (o.get("data") or {})]
+    assert len(widgets) == 1, "the checklist box must appear once, not twice"

@@ -312,8 +312,18 @@ def format_text(report: Report) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def format_html(report: Report) -> str:
+def format_html(report: Report, sources: dict | None = None) -> str:
+    """The report as HTML for the notebook. ``sources`` (the package's source registry) turns a
+    word's source id into its publisher and title, with a link."""
     h = html.escape
+
+    def cite(sid: str) -> str:
+        s = (sources or {}).get(sid)
+        if not s:
+            return f" <small>[source: {h(sid)}]</small>"
+        return (f" <small>[source: <a href='{h(s['url'], quote=True)}' target='_blank' rel='noopener'>"
+                f"{h(s['publisher'])}, “{h(s['title'])}”</a>]</small>")
+
     parts = [f"<div class='civicnb-checklist'><p role='note' style='border-left:4px solid #555;padding:.3em .8em'>"
              f"<strong>A prompt for thinking, not a verdict.</strong> {h(DISCLAIMER.split('. ', 1)[1])}</p>"]
     for note in report.notes:
@@ -341,7 +351,7 @@ def format_html(report: Report) -> str:
     for key, title in (("charged", "Charged words"), ("hedges", "Hedges")):
         groups = _grouped(getattr(report, key))
         items = "".join(f"<li><strong>{h(w)}</strong>{f' (×{c})' if c > 1 else ''}: {h(why)}"
-                        f"{f' <small>[source: {h(s)}]</small>' if s else ''}</li>" for w, c, why, s in groups)
+                        f"{cite(s) if s else ''}</li>" for w, c, why, s in groups)
         parts.append(f"<p><strong>{title}: {sum(g[1] for g in groups)}</strong></p>"
                      + (f"<ul>{items}</ul>" if items else "<p>None from the list.</p>"))
     rows = []
@@ -357,28 +367,35 @@ def format_html(report: Report) -> str:
 
 
 def checklist_box(words_file: str | Path | None = None):
-    """The notebook box: paste text, press the button, read the marked text and the lists."""
+    """The notebook box: paste text, press the button, read the marked text and the lists.
+
+    Returns the widget, which the notebook shows as the cell's result (it is not displayed here as
+    well, so it appears once)."""
     import ipywidgets as W
-    from IPython.display import display
 
     try:
         words = load_words(words_file)
     except ChecklistError as e:
-        display(W.HTML(f"<p role='alert'><strong>The checklist cannot start:</strong> {html.escape(str(e))}</p>"))
-        return None
+        return W.HTML(f"<p role='alert'><strong>The checklist cannot start:</strong> {html.escape(str(e))}</p>")
     area = W.Textarea(placeholder="Paste a news article, a post or a speech here (English).",
                       layout=W.Layout(width="100%", height="12em"),
                       description="Text to check", style={"description_width": "initial"})
-    button = W.Button(description="Run the checklist", button_style="", icon="list")
+    button = W.Button(description="Run the checklist", button_style="", icon="list",
+                      layout=W.Layout(width="auto"))
+    try:
+        from .content.model import Project
+
+        sources = Project.find().sources
+    except Exception:  # outside the lesson package: show source ids as they are
+        sources = None
     out = W.HTML(f"<p><em>{html.escape(DISCLAIMER)}</em></p>")
 
     def run(_=None):
-        out.value = format_html(check_text(area.value, words))
+        out.value = format_html(check_text(area.value, words), sources)
 
     button.on_click(run)
     box = W.VBox([area, button, out])
     box.add_class("civicnb-checklist-box")
     box.run = run  # for tests and for a teacher's own cells
     box.area, box.output = area, out
-    display(box)
     return box
