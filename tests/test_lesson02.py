@@ -357,3 +357,18 @@ def test_notebook_runs_and_checklist_box_works(tmp_path):
                     and "box.run" not in c.source)
     widgets = [o for o in box_cell.outputs if "application/vnd.jupyter.widget-view+json" in (o.get("data") or {})]
     assert len(widgets) == 1, "the checklist box must appear once, not twice"
+
+
+def test_a_spanish_word_list_makes_spanish_text_checkable(tmp_path):
+    """The note says a teacher can add a list for another language: that really works."""
+    es = tmp_path / "es.yml"
+    es.write_text("language: es\ncharged:\n  - {word: brutal, why: juicio}\n  - {word: infierno, why: imagen fuerte}\n"
+                  "hedges:\n  - {word: podría, why: posibilidad}\nunnamed_sources: [críticos]\nno_source: [se dice]\n"
+                  "attribution_verbs: [afirman, dijo]\n", encoding="utf-8")
+    text = ("Los críticos afirman que la cárcel es un infierno brutal y que el plan podría fallar. "
+            "Se dice que es una de las más grandes del mundo.")
+    r = check_text(text, load_words(es))
+    assert r.helped and {h.word for h in r.charged} == {"brutal", "infierno"}
+    assert [h.word for h in r.hedges] == ["podría"]
+    assert _kinds(r)["unnamed"] == ["críticos afirman"] and _kinds(r)["none"] == ["Se dice"]
+    assert not check_text("The plan is brutal, critics said, and the prison is large.", load_words(es)).helped
