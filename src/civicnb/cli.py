@@ -17,6 +17,8 @@ commands:
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
                         most-missed items
+  checklist [FILE]      charged words and who-says-so in any text (FILE, or - for typed/pasted text);
+                        a prompt for discussion, not a verdict
 
 Run `civicnb COMMAND --help` for a command's options. Run from the package folder (the one holding
 lessons/), or set CIVICNB_ROOT.
@@ -125,6 +127,19 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_checklist(args) -> int:
+    from .checklist import ChecklistError, check_text, format_text, load_words
+
+    try:
+        words = load_words(args.words)
+        raw = sys.stdin.buffer.read() if args.file in (None, "-") else Path(args.file).read_bytes()
+    except (ChecklistError, OSError) as e:
+        print(f"civicnb checklist: {getattr(e, 'strerror', None) and f'{args.file}: {e.strerror}' or e}", file=sys.stderr)
+        return 2
+    print(format_text(check_text(raw.decode("utf-8", errors="replace"), words)), end="")
+    return 0
+
+
 class CLIError(Exception):
     """A problem the user can fix; printed as one line."""
 
@@ -172,6 +187,13 @@ def main(argv=None) -> int:
     p = sub.add_parser("summary", help="class summary from a folder of work files")
     p.add_argument("folder")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",
+                       description="Mark charged words and hedges from an editable word list, and list who the "
+                                   "text says its information comes from (named, unnamed, no source). English only.")
+    p.add_argument("file", nargs="?", help="a plain-text file; - or nothing reads the text from standard input")
+    p.add_argument("--words", metavar="FILE", help="your own word list (a copy of civicnb/checklist_words.yml)")
+    p.set_defaults(func=cmd_checklist)
 
     args = parser.parse_args(argv)
     if not args.command:

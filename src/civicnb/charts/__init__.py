@@ -102,4 +102,4 @@ def figure_svg(project, spec) -> bytes:
 
 
 # Import the chart modules so that CHARTS is complete for `civicnb check`, without importing matplotlib.
-from . import cecot  # noqa: E402,F401
+from . import cecot, homicides  # noqa: E402,F401
