@@ -37,10 +37,10 @@ check: $(STAMP)
 	$(BIN)/civicnb check
 
 test: $(STAMP) browser-deps hub-deps
-	$(BIN)/python -m pytest
+	CIVICNB_HUB_USER_ENV=$(HUB_USER_ENV) $(BIN)/python -m pytest
 
 test-hub: $(STAMP) browser-deps hub-deps
-	$(BIN)/python -m pytest tests/test_hub.py
+	CIVICNB_HUB_USER_ENV=$(HUB_USER_ENV) $(BIN)/python -m pytest tests/test_hub.py
 
 # The browser tests drive JupyterLab in Debian's Chromium (a browser download by Playwright is not
 # used). Installed with apt-get when missing and we are root; otherwise a note, and those tests skip.
