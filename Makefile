@@ -8,7 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: handouts handouts-a4 test test-hub check lab bench install browser-deps hub-deps clean help
+.PHONY: handouts handouts-a4 test check lab bench install browser-deps clean help
+.PHONY: test-hub hub-deps
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
