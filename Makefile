@@ -9,7 +9,6 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: handouts handouts-a4 test check lab bench install browser-deps clean help
-.PHONY: test-hub hub-deps
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
@@ -69,6 +68,7 @@ HUB_USER_ENV ?= /opt/civicnb-hub-test/user-env
 HUB_PROXY    := tests/hub/node_modules/.package-lock.json
 HUB_STAMP    := $(HUB_USER_ENV)/.civicnb-stamp
 
+.PHONY: test-hub hub-deps
 hub-deps: $(STAMP)
 	@if [ "$$(id -u)" != 0 ]; then \
 	  echo "hub-deps: NOTE: not root, so the JupyterHub test will be skipped (it creates two local users)"; \
