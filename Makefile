@@ -1,6 +1,7 @@
 # One-command set-up: every target below creates .venv and installs what it needs on first use.
 #   make handouts   build every handout PDF into handouts/ (the main job)
 #   make test       run every test
+#   make test-hub   only the school JupyterHub test (root: two throwaway student accounts)
 #   make lab        open JupyterLab at the start page that links every lesson
 PYTHON ?= python3
 VENV   := .venv
@@ -13,6 +14,7 @@ help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
 	@echo "make handouts-a4  the same on A4 paper (files end in -a4.pdf)"
 	@echo "make test       run every test (content, exercises, saved work, notebooks, PDFs)"
+	@echo "make test-hub   only the school JupyterHub test (two students, nbgitpuller, the teacher collects)"
 	@echo "make check      validate the lesson content only"
 	@echo "make lab        open JupyterLab at notebooks/index.ipynb"
 	@echo "make bench      compare handout build speed with nbconvert's PDF routes"
@@ -34,8 +36,11 @@ handouts-a4: $(STAMP)
 check: $(STAMP)
 	$(BIN)/civicnb check
 
-test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest
+test: $(STAMP) browser-deps hub-deps
+	CIVICNB_HUB_USER_ENV=$(HUB_USER_ENV) $(BIN)/python -m pytest
+
+test-hub: $(STAMP) browser-deps hub-deps
+	CIVICNB_HUB_USER_ENV=$(HUB_USER_ENV) $(BIN)/python -m pytest tests/test_hub.py
 
 # The browser tests drive JupyterLab in Debian's Chromium (a browser download by Playwright is not
 # used). Installed with apt-get when missing and we are root; otherwise a note, and those tests skip.
@@ -49,6 +54,41 @@ browser-deps:
 	  echo "browser-deps: NOTE: /usr/bin/chromium is missing and this is not root (or not Debian):"; \
 	  echo "  the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
 	fi
+
+# The school JupyterHub test (tests/test_hub.py) runs a real JupyterHub as root, with two throwaway
+# local student accounts. It needs two things besides the project's .venv (where jupyterhub runs):
+# - configurable-http-proxy from npm, installed into tests/hub/node_modules from the lock file there
+#   (never globally);
+# - a "user environment" that every student account can run, as on a real hub's user image: a venv
+#   made with Debian's /usr/bin/python3 at $(HUB_USER_ENV), outside this folder (which a student account
+#   may not be allowed to enter), with this package's dependencies, jupyterhub and nbgitpuller. The
+#   test installs civicnb itself into it from a git repository, as docs/classroom-delivery.md says.
+# Not root: a note, and the test skips (in CI it fails instead).
+HUB_USER_ENV ?= /opt/civicnb-hub-test/user-env
+HUB_PROXY    := tests/hub/node_modules/.package-lock.json
+HUB_STAMP    := $(HUB_USER_ENV)/.civicnb-stamp
+
+.PHONY: test-hub hub-deps
+hub-deps: $(STAMP)
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "hub-deps: NOTE: not root, so the JupyterHub test will be skipped (it creates two local users)"; \
+	else $(MAKE) --no-print-directory $(HUB_PROXY) $(HUB_STAMP); fi
+
+$(HUB_PROXY): tests/hub/package.json tests/hub/package-lock.json
+	@command -v npm >/dev/null || { echo "hub-deps: npm is missing: install Node.js 20 or newer with npm"; exit 1; }
+	cd tests/hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(HUB_STAMP): pyproject.toml $(STAMP)
+	@/usr/bin/python3 -c "import ensurepip, venv" 2>/dev/null || { \
+	  echo "hub-deps: installing Debian's python3-venv for the hub's user environment (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+	test -x $(HUB_USER_ENV)/bin/python || /usr/bin/python3 -m venv $(HUB_USER_ENV)
+	$(HUB_USER_ENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_USER_ENV)/bin/python -m pip install --quiet . "setuptools>=77" wheel nbgitpuller \
+	  "jupyterhub==$$($(BIN)/python -c 'import jupyterhub; print(jupyterhub.__version__)')"
+	chmod -R a+rX $(HUB_USER_ENV)
+	touch $@
 
 # JupyterLab refuses to start as root unless told; school and laptop users are not root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
