@@ -98,10 +98,63 @@ def test_export_button_before_any_answer(mini, tmp_path):
     from civicnb.notebook import open_lesson
 
     L = open_lesson("00", work_dir=tmp_path / "fresh", root=mini.root)
-    panel = L.render("save-panel")
+    header, panel = L.render("header"), L.render("save-panel")
+    header.controls["name"].value = "Ana R."
     panel.export()
     assert "Done" in panel.children[2].value, panel.children[2].value
     assert os.path.exists(L.last_pdf)
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_worksheet_needs_a_name(mini, tmp_path, name):
+    """A blank name blocks the worksheet with a message, and no PDF is made."""
+    from civicnb.notebook import open_lesson
+
+    L = open_lesson("00", work_dir=tmp_path / "w", root=mini.root)
+    header, panel = L.render("header"), L.render("save-panel")
+    header.controls["name"].value = name
+    panel.export()
+    assert "Type your name" in panel.children[2].value and "role='alert'" in panel.children[2].value
+    assert not hasattr(L, "last_pdf") and not list((tmp_path / "w").glob("*.pdf"))
+
+
+def test_name_saves_as_typed(mini, tmp_path):
+    """No Enter, no leaving the box: each change of the name is saved (outside a kernel: at once)."""
+    from civicnb.notebook import open_lesson
+    from civicnb.work.store import read_work_file
+
+    L = open_lesson("00", work_dir=tmp_path / "w", root=mini.root)
+    field = L.render("header").controls["name"]
+    assert field.continuous_update
+    for typed in ("A", "An", "Ana"):
+        field.value = typed
+    assert read_work_file(L.store.path)["student"] == "Ana"
+
+
+def test_name_debounce_on_a_running_loop(mini, tmp_path):
+    """In a kernel (a running event loop) fast typing is written once typing pauses, and at the latest
+    when the loop ends its wait; the first key is written at once."""
+    import asyncio
+
+    from civicnb.notebook import open_lesson
+    from civicnb.work.store import read_work_file
+
+    L = open_lesson("00", work_dir=tmp_path / "w", root=mini.root)
+    L.NAME_DELAY = 0.2
+    field = L.render("header").controls["name"]
+
+    async def typing():
+        field.value = "A"
+        first = read_work_file(L.store.path)["student"]
+        field.value, field.value = "An", "Ana"
+        middle = read_work_file(L.store.path)["student"]
+        await asyncio.sleep(0.5)
+        return first, middle, read_work_file(L.store.path)["student"]
+
+    assert asyncio.run(typing()) == ("A", "A", "Ana")
+    field.value = "Ana R"  # no loop now: written at once
+    L.flush()
+    assert read_work_file(L.store.path)["student"] == "Ana R"
 
 
 def test_export_button_in_the_notebook(tmp_path):
@@ -109,6 +162,7 @@ def test_export_button_in_the_notebook(tmp_path):
     with client.setup_kernel():
         _run_all(client)
         out = _run(client, "\n".join([
+            'L.widgets["header"].controls["name"].value = "Ana R."',
             'L.widgets["q-short"].controls["text"].value = "An answer to export"',
             'L.widgets["save-panel"].controls["button"].click()',
             'print(L.last_pdf)',
