@@ -43,6 +43,49 @@ function isStartLine(cell: Cell): boolean {
   return Array.isArray(tags) && tags.includes('civicnb-start');
 }
 
+/**
+ * Keys pressed in a lesson cell belong to the lesson, never to notebook commands.
+ *
+ * JupyterLab hands every keydown to Lumino's command registry in the capture phase on the document,
+ * before any widget sees it, so stopping propagation in an exercise is too late. The registry skips
+ * an event whose target, or an ancestor below the first node that matches a binding's selector, has
+ * `data-lm-suppress-shortcuts`. Notebook bindings match the focused element itself
+ * (`.jp-Notebook.jp-mod-commandMode :focus`), so the attribute goes on each element as it gets focus
+ * inside the cell, and on the cell node for when the cell itself has focus.
+ *
+ * Radio buttons made by ipywidgets have no shared `name`, so the browser's own arrow keys do nothing
+ * in them: the arrows move the choice here, as in any radio group.
+ */
+function guardKeys(node: HTMLElement): void {
+  node.setAttribute('data-lm-suppress-shortcuts', 'true');
+  node.addEventListener('focusin', event => {
+    const target = event.target;
+    if (target instanceof HTMLElement) {
+      target.setAttribute('data-lm-suppress-shortcuts', 'true');
+    }
+  });
+  node.addEventListener('keydown', event => {
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement) || target.type !== 'radio' || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
+    const group = target.closest('.widget-radio-box');
+    if (!step || !group) {
+      return;
+    }
+    const radios = Array.from(group.querySelectorAll<HTMLInputElement>('input[type="radio"]')).filter(
+      r => !r.disabled
+    );
+    const next = radios[(radios.indexOf(target) + step + radios.length) % radios.length];
+    event.preventDefault();
+    if (next && next !== target) {
+      next.focus();
+      next.click();
+    }
+  });
+}
+
 /** One lesson notebook: its banner, its state, and the run that makes it live. */
 class Lesson {
   constructor(panel: NotebookPanel, studentMode: () => boolean) {
@@ -79,7 +122,10 @@ class Lesson {
     for (const cell of this.panel.content.widgets) {
       if (isLessonCell(cell)) {
         cell.addClass(LESSON_CELL);
-        cell.node.setAttribute('data-lm-suppress-shortcuts', 'true');
+        if (!this.guarded.has(cell.node)) {
+          this.guarded.add(cell.node);
+          guardKeys(cell.node);
+        }
       } else if (isStartLine(cell)) {
         cell.addClass(START_LINE);
       }
@@ -194,6 +240,7 @@ class Lesson {
 
   readonly panel: NotebookPanel;
   readonly banner: Widget;
+  readonly guarded = new WeakSet<HTMLElement>();
   readonly studentMode: () => boolean;
   needsRun = true;
   running = false;

@@ -5,6 +5,7 @@ restored when the notebook is reopened or the kernel restarts.
 """
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -362,7 +363,7 @@ class LessonSession:
         teacher = W.HTML("<small><strong>Teachers:</strong> if you have your own copy of the article (for "
                          "example from your school's news database), save it as plain text and upload it here. "
                          "It stays on this computer or server and is never shared with the package.</small>")
-        box = W.VBox([text, teacher, upload, status])
+        box = _text_box()([text, teacher, upload, status])
         box.controls = {"upload": upload}
         return box
 
@@ -417,6 +418,20 @@ class LessonSession:
                              f"{h(s['url'])}</a>{' (read via ' + h(s['via']) + ')' if s.get('via') else ''}. "
                              f"Accessed {h(s['accessed'])}.</li>")
         return f"<div><strong>Sources for this lesson</strong><ol>{''.join(items)}</ol></div>"
+
+
+@functools.lru_cache(maxsize=1)
+def _text_box():
+    import ipywidgets as W
+
+    class TextBox(W.VBox):
+        """A box whose first child is the HTML that matters; ``value`` reads it, as on an HTML widget."""
+
+        @property
+        def value(self):
+            return self.children[0].value
+
+    return TextBox
 
 
 class _Pending:
