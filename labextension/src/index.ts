@@ -216,8 +216,7 @@ class Lesson {
         }
         const reply = await CodeCell.execute(cell as CodeCell, ctx);
         if (reply && reply.content.status !== 'ok') {
-          failed = true;
-          break;
+          failed = true; // and go on: one broken item must not leave the rest of the lesson blank
         }
       }
     } catch (reason) {
