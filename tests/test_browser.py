@@ -640,7 +640,14 @@ def test_lesson_in_the_browser(lab, watched, rel):
     _expect()(page.locator(".civicnb-lesson.civicnb-stale")).to_have_count(1, timeout=WAIT_MS)
     comes_back("restarted")
 
-    # 2. close the tab with Discard, stop the kernel (the next day), open the notebook again
+    # running the lesson is no change to the notebook: it stays saved
+    _expect()(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")).not_to_have_class(
+        re.compile(r"jp-mod-dirty"))
+
+    # 2. the student clears every output from the Edit menu (the lesson disappears), closes the tab with
+    # Discard, the kernel stops (the next day), and the notebook is opened again
+    _menu(page, "Edit", "Clear Outputs of All Cells")
+    _expect()(page.locator(".civicnb-item")).to_have_count(0, timeout=WAIT_MS)
     page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
     page.locator(".jp-Dialog button", has_text="Discard").click()
     _expect()(page.locator(".jp-NotebookPanel")).to_have_count(0, timeout=WAIT_MS)

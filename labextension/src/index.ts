@@ -204,6 +204,10 @@ class Lesson {
     this.running = true;
     this.needsRun = false;
     this.stale('Starting the lesson…');
+    // Outputs are made anew each time the lesson opens: running it is no change to the notebook, so
+    // a notebook that was saved stays "saved" (no "Save your work?" question when the student closes it).
+    const model = this.panel.context.model;
+    const wasDirty = model.dirty;
     let failed = false;
     try {
       this.clearOutputs();
@@ -224,6 +228,9 @@ class Lesson {
       console.warn('civicnb: could not run the lesson', reason);
     } finally {
       this.running = false;
+    }
+    if (!wasDirty && !this.needsRun) {
+      model.dirty = false;
     }
     if (this.needsRun) {
       void this.maybeRun();
