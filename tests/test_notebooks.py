@@ -31,6 +31,8 @@ def test_notebook_executes(path, tmp_path):
         if cell.cell_type == "code" and (cell.metadata.get("civicnb") or {}).get("show"):
             mimes = {k for o in cell.outputs for k in (o.get("data") or {})}
             assert WIDGET_MIME in mimes, f"cell showing {cell.metadata['civicnb']['show']} displayed no widget"
+            plain = [o["data"]["text/plain"] for o in cell.outputs if WIDGET_MIME in (o.get("data") or {})]
+            assert plain == ["Press ▶▶ (Restart the kernel and run all cells) to start the lesson."], plain
 
 
 def test_committed_notebooks_have_no_outputs():

@@ -15,6 +15,9 @@ from .exercises.base import h, md_html
 from .work.store import CorruptWorkFile, WorkStore
 
 
+START_LINE = "Press ▶▶ (Restart the kernel and run all cells) to start the lesson."
+
+
 def _md(text) -> str:
     return md_html(text).replace("\n\n", "<br><br>")
 
@@ -201,7 +204,11 @@ class LessonSession:
         widget.add_class("civicnb-item")
         widget.add_class(f"civicnb-item-{item_id}")  # stable hooks for styling and browser tests
         self.widgets[item_id] = widget
-        display(widget)
+        # The plain-text copy is what shows where widgets cannot (a saved notebook viewed without its
+        # kernel, a front end without widgets): one clear line, not "VBox(children=...)".
+        bundle = widget._repr_mimebundle_() or {}
+        bundle["text/plain"] = START_LINE
+        display(bundle, raw=True)
 
     NAME_DELAY = 0.6  # seconds of no typing before the name is written (debounced save)
 
