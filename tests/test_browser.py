@@ -637,6 +637,8 @@ def test_lesson_in_the_browser(lab, watched, rel):
     page.locator(".jp-Dialog .jp-mod-accept").click()
     # old controls are locked at once, with a message, until the lesson is live again
     _expect()(page.locator(".civicnb-lesson.civicnb-stale")).to_have_count(1, timeout=WAIT_MS)
+    assert page.locator(".civicnb-lesson-cell .jp-OutputArea[inert]").count() == len(show_ids)
+    _expect()(page.locator(".civicnb-banner")).to_contain_text(re.compile("restarting|Starting the lesson"))
     comes_back("restarted")
 
     # running the lesson is no change to the notebook: it stays saved
