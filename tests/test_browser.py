@@ -721,6 +721,12 @@ def test_keys_in_an_exercise_never_edit_the_notebook(lab, watched):
     box.locator(".civicnb-prompt").first.click()
     for key in ["b", "d", "d", "x", "Enter", "m"]:
         page.keyboard.press(key)
+    # a paragraph of text selected
+    text_cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell").nth(2)
+    text_cell.scroll_into_view_if_needed()
+    text_cell.click()
+    for key in ["b", "a", "d", "d", "x", "y", "Enter"]:
+        page.keyboard.press(key)
     page.wait_for_timeout(500)  # a command, had one run, would have changed the notebook by now
     assert _cell_count(page) == cells
     _expect()(page.locator(".civicnb-item")).to_have_count(len(show_ids))

@@ -9,8 +9,8 @@
  *    the file are cleared first, so "Error displaying widget: model not found" never shows;
  * 2. locks the lesson (its outputs become `inert`, with one line of explanation above the notebook)
  *    while the kernel is restarting, dead or disconnected, so old controls never pretend to work;
- * 3. marks every lesson cell with `data-lm-suppress-shortcuts`, Lumino's own switch for "keys pressed
- *    in here are not command shortcuts": `b`, `d d`, `x`, arrow keys in an exercise reach the exercise;
+ * 3. marks every cell with `data-lm-suppress-shortcuts`, Lumino's own switch for "keys pressed in
+ *    here are not command shortcuts": `b`, `d d`, `x`, arrow keys in an exercise reach the exercise;
  * 4. in student mode (a setting, on by default) hides the code of lesson cells entirely.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
@@ -114,18 +114,27 @@ class Lesson {
   }
 
   applyMode(): void {
-    this.panel.toggleClass(STUDENT, this.studentMode());
+    const student = this.studentMode();
+    this.panel.toggleClass(STUDENT, student);
+    // the notebook itself focused (a click beside the cells): no notebook shortcuts in student mode
+    if (student) {
+      this.panel.content.node.setAttribute('data-lm-suppress-shortcuts', 'true');
+    } else {
+      this.panel.content.node.removeAttribute('data-lm-suppress-shortcuts');
+    }
   }
 
   /** Class and shortcut switch on every lesson cell (cells may be added or moved at any time). */
   markCells(): void {
     for (const cell of this.panel.content.widgets) {
+      // every cell of a lesson notebook, text cells too: `b` or `d d` on a selected paragraph must not
+      // change the lesson either
+      if (!this.guarded.has(cell.node)) {
+        this.guarded.add(cell.node);
+        guardKeys(cell.node);
+      }
       if (isLessonCell(cell)) {
         cell.addClass(LESSON_CELL);
-        if (!this.guarded.has(cell.node)) {
-          this.guarded.add(cell.node);
-          guardKeys(cell.node);
-        }
       } else if (isStartLine(cell)) {
         cell.addClass(START_LINE);
       }
