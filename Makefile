@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: handouts handouts-a4 test check lab bench install browser-deps clean help
+.PHONY: handouts handouts-a4 test check lab bench install browser-deps labextension clean help
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
@@ -18,11 +18,13 @@ help:
 	@echo "make check      validate the lesson content only"
 	@echo "make lab        open JupyterLab at notebooks/index.ipynb"
 	@echo "make bench      compare handout build speed with nbconvert's PDF routes"
+	@echo "make labextension  rebuild the JupyterLab extension (student mode) from labextension/ (needs Node.js)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python tools/jupyter_data.py
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -95,6 +97,18 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/index.ipynb
+
+# The extension is committed prebuilt (src/civicnb/labextension/), so installing and testing need no
+# Node.js. After changing labextension/, rebuild with this target (npm registry: @jupyterlab/builder).
+LABEXT_OUT := src/civicnb/labextension/civicnb-lab
+labextension: $(STAMP)
+	cd labextension && npm ci --no-audit --no-fund
+	cd labextension && npx tsc
+	rm -rf $(LABEXT_OUT)
+	cd labextension && node node_modules/@jupyterlab/builder/lib/build-labextension.js \
+	  --core-path "$$(../$(BIN)/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" .
+	$(BIN)/python tools/jupyter_data.py --record-hash
+	$(BIN)/python tools/jupyter_data.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_handouts.py

@@ -1,12 +1,17 @@
 """A student's session in a real browser: JupyterLab driven by Debian's Chromium (Playwright).
 
-One JupyterLab serves a temporary copy of ``lessons/`` and ``notebooks/`` (and, under ``mini/``, the
-all-kinds fixture project for exercise kinds the real lessons do not use yet). For every lesson
-notebook: open it, Run → Run All Cells, wait for the widgets, fail on any cell error, browser console
-error or request to a host other than this JupyterLab, and save a screenshot to ``test-artifacts/``.
-For one exercise of each kind: answer it with the mouse or keyboard, check the feedback shown and the
-saved-work file on disk, then reload the page, Kernel → Restart Kernel and Run All Cells, and check
-that the answer is back on screen.
+One JupyterLab (with the package's civicnb-lab extension and settings, as a student gets them) serves a
+temporary copy of ``lessons/`` and ``notebooks/`` (and, under ``mini/``, the all-kinds fixture project for
+exercise kinds the real lessons do not use yet), in a 1366x768 window (a typical Chromebook). For every
+lesson notebook: open it and wait for the lesson to start by itself (nobody presses Run All), fail on
+any cell error, browser console error, "Error displaying widget" (watched all the time, not only at the
+end) or request to a host other than this JupyterLab, and save screenshots to ``test-artifacts/``.
+The student types their name (no Enter); for one exercise of each kind: answer it with the mouse or
+keyboard, press Check where there is one, check the feedback and the saved-work file on disk. Then:
+save, close the tab with Discard, stop the kernel, reopen (the next day); restart the kernel; reload the
+page; each time the lesson comes back by itself with every answer on screen. Other tests: keys pressed
+in an exercise never change the notebook; the code stubs are hidden and cannot be edited; a blank name
+blocks the worksheet; the news prompt and update check stay off.
 
 Needs /usr/bin/chromium (``make browser-deps`` installs it). Without it these tests skip, except in
 CI (``CI`` set), where they fail so that a missing browser cannot pass unnoticed.
@@ -17,7 +22,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -39,7 +43,8 @@ WAIT_MS = 90_000  # a generous ceiling for slow CI machines; nothing is timed
 LESSON_NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if p.name != "index.ipynb")
 MINI_NOTEBOOK = FIXTURES / "mini" / "notebooks" / "00-all-kinds.ipynb"
 FAMILY = {"short_answer": "written", "long_answer": "written"}  # one of the pair is enough
-ALL_FAMILIES = {"single_choice", "multi_select", "sort", "highlight", "written", "scale", "cer", "timeline"}
+ALL_FAMILIES = {"single_choice", "multi_select", "sort", "highlight", "written", "scale", "cer", "timeline",
+                "verdict"}
 # JupyterLab's own debugger logs this when a kernel restart cancels its state request; it is a race
 # inside JupyterLab (not this package) and the only console error tolerated.
 JUPYTERLAB_NOISE = re.compile(r"^Could not restore the debugger state: Canceled future for debug_request message")
@@ -130,6 +135,9 @@ class SingleChoice:
         ids = [o["id"] for o in ex["options"]]
         letter = letters(len(ids))[ids.index(ex["key"]["answer"])]
         box.locator(".widget-radio-box label", has_text=re.compile(rf"^\s*{letter}\. ")).click()
+        _expect()(box.locator(".widget-radio-box input:checked")).to_have_count(1, timeout=WAIT_MS)
+        assert box.locator(".civicnb-feedback").count() == 0  # a click is not graded; Check is
+        box.locator("button.widget-button", has_text="Check my").click()
         value = {"choice": ex["key"]["answer"]}
         _feedback_says(box, *_graded(ex, value))
         return value
@@ -274,6 +282,38 @@ class CER:
             _expect()(areas.nth(i)).to_have_value(value[part], timeout=WAIT_MS)
 
 
+class Verdict:
+    REASON = "Note 2 is from a court record and it adds what the claim leaves out."
+
+    def _index(self, ex):
+        from civicnb.exercises.verdict import VERDICTS
+
+        return [v for v, _, _ in VERDICTS].index(ex["_claim"]["verdict"])
+
+    def answer(self, page, box, ex):
+        radios = box.locator(".widget-radio-box input[type=radio]")
+        _expect()(radios).to_have_count(5, timeout=WAIT_MS)
+        box.scroll_into_view_if_needed()
+        # the five-verdict scale is on the card itself: each choice says what the verdict means
+        for label in box.locator(".widget-radio-box label").all_text_contents():
+            assert ":" in label and len(label) > 30, label
+        radios.nth(self._index(ex)).click()
+        box.locator("textarea").click()
+        page.keyboard.type(self.REASON)
+        assert box.locator(".civicnb-feedback").count() == 0  # graded on Check only
+        box.locator("button.widget-button", has_text="Check my").click()
+        value = {"verdict": ex["_claim"]["verdict"], "reason": self.REASON}
+        _feedback_says(box, *_graded(ex, value))
+        return value
+
+    def restored(self, page, box, ex, value):
+        checked = box.locator(".widget-radio-box input:checked")
+        _expect()(checked).to_have_count(1, timeout=WAIT_MS)
+        assert checked.get_attribute("value") == str(self._index(ex))
+        _expect()(box.locator("textarea")).to_have_value(value["reason"])
+        _feedback_says(box, *_graded(ex, value))
+
+
 class Scale:
     def answer(self, page, box, ex):
         from civicnb.exercises.written import Scale as ScaleKind
@@ -283,6 +323,7 @@ class Scale:
         box.locator(".widget-toggle-buttons").first.get_by_role("button", name=labels[pick], exact=True).click()
         fb = box.locator(".civicnb-feedback[role=status]")
         _expect()(fb).to_contain_text(f"Saved. You answered 1 of {len(ex['statements'])}.", timeout=WAIT_MS)
+        assert "Correct" not in fb.inner_text() and "✔" not in fb.inner_text()  # a poll has no right answer
         return {"ratings": {ex["statements"][0]["id"]: pick}}
 
     def restored(self, page, box, ex, value):
@@ -294,7 +335,7 @@ class Scale:
 
 DRIVERS = {"single_choice": SingleChoice(), "multi_select": MultiSelect(), "sort": Sort(),
            "highlight": Highlight(), "short_answer": Written(), "long_answer": Written(), "scale": Scale(),
-           "cer": CER(), "timeline": Timeline()}
+           "cer": CER(), "timeline": Timeline(), "verdict": Verdict()}
 PLAN = _plan()
 
 
@@ -318,10 +359,9 @@ def _free_port() -> int:
 
 def _settings(folder: Path):
     """JupyterLab user settings for the test server: no autosave (a reload then shows the notebook as
-    saved on disk, as after a closed tab), and no news prompt over the page."""
-    for plugin, values in {"@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-                           "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                                           "checkForUpdates": False}}.items():
+    saved on disk, as after a closed tab). Nothing about news or updates: the package's own settings
+    overrides must keep those off."""
+    for plugin, values in {"@jupyterlab/docmanager-extension/plugin": {"autosave": False}}.items():
         path = folder / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
@@ -346,7 +386,7 @@ def lab(tmp_path_factory):
         proc = subprocess.Popen(
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
              "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}",
-             "--allow-root", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+             "--allow-root"],
             cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -381,12 +421,23 @@ def browser(lab, tmp_path_factory):
     try:
         context = pw.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900})
+            args=CHROMIUM_ARGS, viewport={"width": 1366, "height": 768})
         context.set_default_timeout(WAIT_MS)
         yield context
         context.close()
     finally:
         pw.stop()
+
+
+WIDGET_ERROR_WATCH = """
+window.__civicnbWidgetErrors = [];
+new MutationObserver(records => {
+  for (const r of records) for (const n of r.addedNodes) {
+    const t = (n.textContent || '');
+    if (t.includes('Error displaying widget')) window.__civicnbWidgetErrors.push(t.slice(0, 200));
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
 
 
 class Watched:
@@ -399,6 +450,8 @@ class Watched:
                      and self.problems.append(f"console error: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("dialog", lambda d: d.accept())  # "leave this page?" on reload with unsaved changes
+        # any "Error displaying widget" that ever shows, even for a moment, is recorded
+        self.page.add_init_script(WIDGET_ERROR_WATCH)
         local = (lab["url"] + "/", "data:", "blob:", "about:")
 
         def request(r):
@@ -407,8 +460,12 @@ class Watched:
 
         self.page.on("request", request)
 
+    def widget_errors(self) -> list:
+        return self.page.evaluate("() => window.__civicnbWidgetErrors || []")
+
     def check(self):
-        assert not self.problems, "\n".join(self.problems)
+        problems = self.problems + [f"widget error shown: {e}" for e in self.widget_errors()]
+        assert not problems, "\n".join(problems)
 
 
 @pytest.fixture
@@ -422,6 +479,29 @@ def _open(w: Watched, lab, rel: str):
     w.page.goto(f"{lab['url']}/lab/tree/{rel}?reset&token={lab['token']}")
     _expect()(w.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").first
               ).to_be_attached(timeout=WAIT_MS)
+
+
+def _lesson_ready(page, show_ids: list[str]):
+    """The lesson started by itself (nobody ran anything): the extension says it is live, every item
+    is on the page, the kernel is idle."""
+    _expect()(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden).civicnb-lesson.civicnb-live")
+              ).to_have_count(1, timeout=WAIT_MS)
+    _wait_for_widgets(page, show_ids)
+    _expect()(page.locator(".civicnb-banner")).to_be_hidden()
+
+
+def _cell_count(page) -> int:
+    """The number of cells in the notebook, from the status bar ("Cell 3/27")."""
+    text = page.locator("#jp-main-statusbar").inner_text()
+    found = re.search(r"Cell \d+/(\d+)", text)
+    assert found, text
+    return int(found.group(1))
+
+
+def _kernels(lab, page) -> list[str]:
+    r = page.request.get(f"{lab['url']}/api/kernels?token={lab['token']}")
+    assert r.status == 200
+    return [k["id"] for k in r.json()]
 
 
 def _idle(page):
@@ -519,24 +599,22 @@ def test_lesson_in_the_browser(lab, watched, rel):
     lesson = _lesson(nb_path)
     work_file = nb_path.parent / "my-work" / f"{lesson.name}.json"
     planned = PLAN.get(rel, [])
+    stem = Path(rel).stem
+    ARTIFACTS.mkdir(exist_ok=True)
 
     _open(watched, lab, rel)
-    _idle(page)
-    _menu(page, "Run", "Run All Cells")
-    _wait_for_widgets(page, show_ids)
+    _lesson_ready(page, show_ids)  # ready when it opens: no Run All
     _no_cell_errors(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator(".civicnb-item-header").scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / f"browser-{Path(rel).stem}.png"))
+    header = page.locator(".civicnb-item-header")
+    _expect()(header).to_be_in_viewport()  # the name box is at the top, on screen when the lesson opens
+    page.screenshot(path=str(ARTIFACTS / f"browser-{stem}.png"))
 
-    # the student types their name; it is saved with the work
+    # the student types their name; it saves as they type (no Enter, no leaving the box)
     name = "Ana R."
     before = work_file.read_text(encoding="utf-8") if work_file.exists() else None
-    field = page.locator(".civicnb-item-header input[type=text]")
-    field.click()
+    header.locator("input[type=text]").click()
     page.keyboard.type(name)
-    page.keyboard.press("Enter")
-    _expect()(page.locator(".civicnb-item-header [role=status]")).to_contain_text("Saved.")
+    _expect()(header.locator("[role=status]")).to_contain_text("Saved.")
     _wait_saved(work_file, before, lambda d: d.get("student") == name)
 
     answers = {}
@@ -549,38 +627,76 @@ def test_lesson_in_the_browser(lab, watched, rel):
         before = target.read_text(encoding="utf-8") if target.exists() else None
         value = DRIVERS[ex["kind"]].answer(page, box, ex)
         _wait_saved(target, before, lambda d: _same(_saved_value(d, item), value))
-        box.screenshot(path=str(ARTIFACTS / f"browser-{Path(rel).stem}-{item}.png"))
+        box.screenshot(path=str(ARTIFACTS / f"browser-{stem}-{item}.png"))
         answers[item] = value
     watched.check()
 
-    # close and come back: reload the page, then restart the kernel and run everything again
-    page.reload()
-    _expect()(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first).to_be_attached(timeout=WAIT_MS)
-    _idle(page)
-    _menu(page, "Kernel", "Restart Kernel and Run All Cells")
+    def comes_back(step: str):
+        _lesson_ready(page, show_ids)
+        _no_cell_errors(page)
+        _expect()(page.locator(".civicnb-item-header input[type=text]")).to_have_value(name)
+        for item, value in answers.items():
+            ex = lesson.exercises[item]
+            DRIVERS[ex["kind"]].restored(page, page.locator(f".civicnb-item-{item}"), ex, value)
+        for item, value in answers.items():  # restoring wrote nothing over the answers
+            saved = _read_work(_answer_file(work_file, lesson.exercises[item]))
+            assert _same(_saved_value(saved, item), value), step
+        page.screenshot(path=str(ARTIFACTS / f"browser-{stem}-{step}.png"))
+        watched.check()
+
+    # 1. restart the kernel (the file on disk first gets this kernel's widget outputs, as autosave does)
+    _menu(page, "File", "Save Notebook")
+    _expect()(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")).not_to_have_class(
+        re.compile(r"jp-mod-dirty"), timeout=WAIT_MS)
+    _menu(page, "Kernel", "Restart Kernel…")
     page.locator(".jp-Dialog .jp-mod-accept").click()
-    _wait_for_widgets(page, show_ids)
-    _no_cell_errors(page)
-    _expect()(page.locator(".civicnb-item-header input[type=text]")).to_have_value(name)
-    for item, value in answers.items():
-        ex = lesson.exercises[item]
-        DRIVERS[ex["kind"]].restored(page, page.locator(f".civicnb-item-{item}"), ex, value)
-    for item, value in answers.items():  # restoring wrote nothing over the answers
-        saved = _read_work(_answer_file(work_file, lesson.exercises[item]))
-        assert _same(_saved_value(saved, item), value)
-    page.screenshot(path=str(ARTIFACTS / f"browser-{Path(rel).stem}-restored.png"))
-    watched.check()
+    # old controls are locked at once, with a message, until the lesson is live again
+    _expect()(page.locator(".civicnb-lesson.civicnb-stale")).to_have_count(1, timeout=WAIT_MS)
+    assert page.locator(".civicnb-lesson-cell .jp-OutputArea[inert]").count() == len(show_ids)
+    _expect()(page.locator(".civicnb-banner")).to_contain_text(re.compile("restarting|Starting the lesson"))
+    comes_back("restarted")
+
+    # running the lesson is no change to the notebook: it stays saved
+    _expect()(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")).not_to_have_class(
+        re.compile(r"jp-mod-dirty"))
+
+    # 2. the student clears every output from the Edit menu (the lesson disappears), closes the tab with
+    # Discard, the kernel stops (the next day), and the notebook is opened again
+    _menu(page, "Edit", "Clear Outputs of All Cells")
+    _expect()(page.locator(".civicnb-item")).to_have_count(0, timeout=WAIT_MS)
+    page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+    page.locator(".jp-Dialog button", has_text="Discard").click()
+    _expect()(page.locator(".jp-NotebookPanel")).to_have_count(0, timeout=WAIT_MS)
+    for kid in _kernels(lab, page):
+        assert page.request.delete(f"{lab['url']}/api/kernels/{kid}?token={lab['token']}").status == 204
+    page.locator(".jp-DirListing-item", has_text=nb_path.name).dblclick()
+    comes_back("reopened")
+
+    # 3. reload the page
+    page.reload()
+    comes_back("reloaded")
 
 
 def test_worksheet_download_link(lab, watched):
-    """The Save-my-worksheet button makes the PDF, and its link downloads it through JupyterLab."""
+    """The Save-my-worksheet button asks for a name first; then it makes the PDF, and its link downloads
+    it through JupyterLab."""
     page = watched.page
     rel = LESSON_NOTEBOOKS[0].relative_to(ROOT).as_posix()
     _open(watched, lab, rel)
-    _idle(page)
-    _menu(page, "Run", "Run All Cells")
-    _wait_for_widgets(page, _show_ids(lab["root"] / rel))
+    _lesson_ready(page, _show_ids(lab["root"] / rel))
+    name = page.locator(".civicnb-item-header input[type=text]")
+    name.click()
+    name.fill("")  # a blank name (or one cleared by the student)
     panel = page.locator(".civicnb-item-save-panel")
+    panel.scroll_into_view_if_needed()
+    panel.get_by_role("button", name="Save my worksheet as PDF").click()
+    _expect()(panel.locator("[role=alert]")).to_contain_text("Type your name", timeout=WAIT_MS)
+    assert panel.locator("a", has_text="Download").count() == 0
+    panel.screenshot(path=str(ARTIFACTS / "browser-save-panel-no-name.png"))
+    name.scroll_into_view_if_needed()
+    name.click()
+    page.keyboard.type("Ana R.")
+    _expect()(page.locator(".civicnb-item-header [role=status]")).to_contain_text("Saved.", timeout=WAIT_MS)
     panel.scroll_into_view_if_needed()
     panel.get_by_role("button", name="Save my worksheet as PDF").click()
     _expect()(panel.locator("[role=status]")).to_contain_text("Done", timeout=WAIT_MS)
@@ -593,4 +709,115 @@ def test_worksheet_download_link(lab, watched):
     assert response.status == 200 and response.body()[:5] == b"%PDF-"
     ARTIFACTS.mkdir(exist_ok=True)
     panel.screenshot(path=str(ARTIFACTS / "browser-save-panel.png"))
+    watched.check()
+
+
+def test_keys_in_an_exercise_never_edit_the_notebook(lab, watched):
+    """With an exercise focused, b, a, d d, x, m, z and the arrow keys reach the exercise (the arrows move
+    the choice) and never JupyterLab's notebook commands; the same with the exercise's cell selected."""
+    page = watched.page
+    rel = LESSON_NOTEBOOKS[0].relative_to(ROOT).as_posix()
+    show_ids = _show_ids(lab["root"] / rel)
+    _open(watched, lab, rel)
+    _lesson_ready(page, show_ids)
+    cells = _cell_count(page)
+    box = page.locator(".civicnb-kind-single_choice").first
+    box.scroll_into_view_if_needed()
+    radios = box.locator(".widget-radio-box input[type=radio]")
+    radios.nth(0).click()
+    _expect()(radios.nth(0)).to_be_focused()
+    # one key at a time, the cell count checked after each (b then d d would cancel out)
+    for keys in (["b"], ["a"], ["d", "d"], ["x"], ["m"], ["z"], ["c", "v"]):
+        for key in keys:
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)  # a command, had one run, would have changed the notebook by now
+        assert _cell_count(page) == cells, keys
+        _expect()(radios.nth(0)).to_be_checked()
+    page.keyboard.press("ArrowDown")
+    _expect()(radios.nth(1)).to_be_checked(timeout=WAIT_MS)  # the arrow moved the choice
+    _expect()(radios.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    _expect()(radios.nth(0)).to_be_checked(timeout=WAIT_MS)
+    # the whole cell selected (a click on the question's text), not a control
+    box.locator(".civicnb-prompt").first.click()
+    for keys in (["b"], ["a"], ["d", "d"], ["x"], ["Enter"], ["m"]):
+        for key in keys:
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        assert _cell_count(page) == cells, ("exercise cell selected", keys)
+    # a paragraph of text selected
+    text_cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell").nth(2)
+    text_cell.scroll_into_view_if_needed()
+    text_cell.click()
+    for keys in (["b"], ["a"], ["d", "d"], ["x"], ["y"], ["Enter"]):
+        for key in keys:
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        assert _cell_count(page) == cells, ("text cell selected", keys)
+    _expect()(page.locator(".civicnb-item")).to_have_count(len(show_ids))
+    _expect()(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")).to_have_class(
+        re.compile(r"jp-mod-commandMode"))  # Enter did not open an editor
+    _expect()(page.locator(".civicnb-lesson-cell .cm-editor:visible")).to_have_count(0)
+    watched.check()
+
+
+def test_stubs_are_hidden_and_cannot_be_edited(lab, watched):
+    """Student mode: the code behind each item is not shown at all (not even as "•••"). With student
+    mode off (a teacher's setting) the code shows, and it still cannot be edited."""
+    page = watched.page
+    rel = LESSON_NOTEBOOKS[0].relative_to(ROOT).as_posix()
+    nb_path = lab["root"] / rel
+    show_ids = _show_ids(nb_path)
+    source = json.loads(nb_path.read_text(encoding="utf-8"))
+    _open(watched, lab, rel)
+    _lesson_ready(page, show_ids)
+    stubs = page.locator(".civicnb-lesson-cell")
+    assert stubs.count() == len(show_ids)
+    _expect()(page.locator(".civicnb-lesson-cell .jp-Cell-inputWrapper:visible")).to_have_count(0)
+    shown_code = page.evaluate("() => [...document.querySelectorAll('.cm-content')]"
+                               ".filter(e => e.offsetParent !== null && e.textContent.includes('L.show(')).length")
+    assert shown_code == 0
+    page.screenshot(path=str(ARTIFACTS / "browser-student-mode.png"))
+
+    settings = f"{lab['url']}/lab/api/settings/civicnb-lab:plugin?token={lab['token']}"
+    r = page.request.put(settings, data=json.dumps({"raw": json.dumps({"studentMode": False})}),
+                         headers={"Content-Type": "application/json"})
+    assert r.status in (200, 204), r.text()
+    try:
+        page.reload()
+        _lesson_ready(page, show_ids)
+        first = page.locator(".civicnb-lesson-cell").first
+        placeholder = first.locator(".jp-InputPlaceholder")
+        if placeholder.count():
+            placeholder.click()  # expand the collapsed code
+        editor = first.locator(".cm-content")
+        _expect()(editor).to_be_visible(timeout=WAIT_MS)
+        _expect()(editor).to_have_attribute("aria-readonly", "true")
+        before = editor.inner_text()
+        editor.click()
+        page.keyboard.type("oops")
+        page.keyboard.press("Backspace")
+        assert editor.inner_text() == before
+        _menu(page, "File", "Save Notebook")
+        page.wait_for_timeout(1000)
+        saved = json.loads(nb_path.read_text(encoding="utf-8"))
+        assert ["".join(c["source"]) for c in saved["cells"]] == ["".join(c["source"]) for c in source["cells"]]
+        assert len(saved["cells"]) == len(source["cells"])
+    finally:
+        page.request.put(settings, data=json.dumps({"raw": "{}"}), headers={"Content-Type": "application/json"})
+    watched.check()
+
+
+def test_jupyterlab_stays_offline(lab, watched):
+    """The package's settings overrides, not this test, turn off the news prompt and the update check."""
+    page = watched.page
+    _open(watched, lab, "notebooks/index.ipynb")
+    r = page.request.get(f"{lab['url']}/lab/api/settings/@jupyterlab/apputils-extension:notification"
+                         f"?token={lab['token']}")
+    props = r.json()["schema"]["properties"]
+    assert props["fetchNews"]["default"] == "false" and props["checkForUpdates"]["default"] is False
+    page.wait_for_timeout(2000)
+    assert page.get_by_text("official Jupyter news").count() == 0
+    r = page.request.get(f"{lab['url']}/lab/api/update?token={lab['token']}")
+    assert r.status != 200 or not (r.json() or {}).get("notification"), r.text()
     watched.check()

@@ -26,23 +26,71 @@ def _saved(session, ex_id):
 
 
 def test_single_choice(session):
+    """Grades on Check, never on a click: a first wrong Check gives a hint, the second the feedback."""
     w = session.render("q-single")
     w.controls["choice"].value = "a"
-    assert "Not quite" in w.feedback.value and "KEYFEEDBACK-A" in w.feedback.value
+    assert w.feedback.value == ""  # a click saves, and says nothing about right or wrong
     assert _saved(session, "q-single") == {"choice": "a"}
+    w.check_button.click()
+    assert "A hint" in w.feedback.value and "KEYFEEDBACK" not in w.feedback.value
+    w.check_button.click()
+    assert "Not quite" in w.feedback.value and "KEYFEEDBACK-A" in w.feedback.value
     w.controls["choice"].value = "b"
+    assert w.feedback.value == ""
+    w.check_button.click()
     assert "Correct" in w.feedback.value and "KEYFEEDBACK-B" in w.feedback.value
     assert _saved(session, "q-single") == {"choice": "b"}
+
+
+def test_check_with_nothing_chosen(session):
+    w = session.render("q-single")
+    w.check_button.click()
+    assert "Choose an answer first" in w.feedback.value
+
+
+def test_restored_answer_shows_feedback_only_when_right(mini, tmp_path):
+    from civicnb.notebook import open_lesson
+
+    first = open_lesson("00", work_dir=tmp_path / "work", root=mini.root)
+    first.render("q-single").controls["choice"].value = "a"
+    first.render("q-multi").controls["a"].value = True
+    again = open_lesson("00", work_dir=tmp_path / "work", root=mini.root)
+    w = again.render("q-single")
+    assert w.controls["choice"].value == "a"
+    assert "saved answer is back" in w.feedback.value and "KEYFEEDBACK" not in w.feedback.value
+    w.controls["choice"].value = "b"
+    again2 = open_lesson("00", work_dir=tmp_path / "work", root=mini.root)
+    assert "Correct" in again2.render("q-single").feedback.value
+
+
+def test_hints_never_name_the_answer(mini):
+    """The hint after a first wrong Check names no option, item or phrase of the key."""
+    from civicnb.exercises.highlight import tokens
+
+    lesson = mini.lesson("00")
+    for ex in lesson.exercise_list:
+        k = kind_of(ex)
+        if k.mode != "self-check":
+            continue
+        wrong = {"single_choice": {"choice": "a"}, "multi_select": {"choices": ["a", "b"]},
+                 "highlight": {"selected": [0]}, "sort": {"placements": {"i1": "opinion"}},
+                 "timeline": {"positions": {"e1": 2, "e2": 1, "e3": 3}},
+                 "verdict": {"verdict": "accurate"}}[ex["kind"]]
+        hint = k.hint(ex, wrong)
+        assert hint and "KEYFEEDBACK" not in hint and "MULTIFB" not in hint and "WHY" not in hint, (ex["id"], hint)
+        if ex["kind"] == "highlight":
+            targets = {w for t in ex["key"]["targets"] for w in t["text"].split()}
+            assert not targets & {w for _, _, w in tokens(hint)}, hint
 
 
 def test_multi_select(session):
     w = session.render("q-multi")
     w.controls["a"].value = True
     w.check_button.click()
-    assert "Partly" in w.feedback.value and "1 of 2" in w.feedback.value
+    assert "A hint" in w.feedback.value and "1 of the 2" in w.feedback.value and "MULTIFB" not in w.feedback.value
     w.controls["b"].value = True
     w.check_button.click()
-    assert "does not fit" in w.feedback.value and "MULTIFB-B" in w.feedback.value
+    assert "does not fit" in w.feedback.value and "MULTIFB-B" in w.feedback.value  # second wrong Check
     w.controls["b"].value = False
     w.controls["c"].value = True
     w.check_button.click()
@@ -53,6 +101,8 @@ def test_multi_select(session):
 def test_sort(session):
     w = session.render("q-sort")
     w.controls["i1"].value = "opinion"
+    w.check_button.click()
+    assert "SORTWHY1" not in w.feedback.value and "still to sort" in w.feedback.value  # a hint first
     w.check_button.click()
     assert "SORTWHY1" in w.feedback.value and "still to sort" in w.feedback.value
     w.controls["i1"].value = "fact"
@@ -68,6 +118,8 @@ def test_highlight(session):
     words = {b.description: b for b in w.controls}
     words["plan"].value = True
     w.check_button.click()
+    assert "0 of 2" in w.feedback.value and "“plan”" not in w.feedback.value  # a hint first
+    w.check_button.click()
     assert "0 of 2" in w.feedback.value and "plain description" in w.feedback.value
     words["plan"].value = False
     words["brutal"].value = True
@@ -82,7 +134,7 @@ def test_timeline(session):
     c = w.controls
     c["e1"].value, c["e2"].value, c["e3"].value = 2, 1, 3
     w.check_button.click()
-    assert "1 of 3" in w.feedback.value
+    assert "1 of 3" in w.feedback.value and "A hint" in w.feedback.value
     c["e1"].value, c["e2"].value = 1, 2
     w.check_button.click()
     assert "Correct" in w.feedback.value and "TIMEWHY" in w.feedback.value
@@ -120,7 +172,9 @@ def test_scale(session):
     w = session.render("q-scale")
     w.controls["s1"].value = 4
     assert _saved(session, "q-scale") == {"ratings": {"s1": 4}}
-    assert "1 of 2" in w.feedback.value
+    assert "1 of 2" in w.feedback.value and "Saved" in w.feedback.value
+    assert "Correct" not in w.feedback.value and "✔" not in w.feedback.value  # a poll has no right answer
+    assert "Circle" not in repr(w) and "Choose how much" in repr(w)  # screen wording, not paper wording
 
 
 def test_verdict_card(session):
@@ -128,9 +182,14 @@ def test_verdict_card(session):
     html = repr(w)
     assert "EVIDENCEONE" in html and "Government" in html and "VERDICTWHY" not in html
     w.controls["verdict"].value = "accurate"
+    assert w.feedback.value == ""  # graded on Check only
+    w.check_button.click()
+    assert "A hint" in w.feedback.value and "VERDICTWHY" not in w.feedback.value
+    w.check_button.click()
     assert "Not quite" in w.feedback.value and "VERDICTWHY" not in w.feedback.value
     w.controls["verdict"].value = "missing-context"
     w.controls["reason"].value = "The newspaper disagrees."
+    w.check_button.click()
     assert "Correct" in w.feedback.value and "VERDICTWHY" in w.feedback.value
     assert _saved(session, "q-verdict") == {"verdict": "missing-context", "reason": "The newspaper disagrees."}
 

@@ -2,13 +2,15 @@
 
 Usage in a script:  write("notebooks/00-x.ipynb", "00-x", [md("# ..."), show("header", setup=True), ...])
 Every code cell that shows lesson content gets the matching cell metadata civicnb.show, and its input
-is collapsed in JupyterLab so students see the widgets, not the code.
+is collapsed in JupyterLab so students see the widgets, not the code (the civicnb-lab extension hides it
+entirely in student mode). Every cell is locked (``editable``/``deletable`` false): a student's keys never
+change the lesson.
 """
 import json
 
 
 def md(text, *tags):
-    cell = {"cell_type": "markdown", "metadata": {}, "source": text.strip("\n")}
+    cell = {"cell_type": "markdown", "metadata": {"editable": False, "deletable": False}, "source": text.strip("\n")}
     if tags:
         cell["metadata"]["tags"] = list(tags)
     return cell
@@ -20,7 +22,7 @@ def show(item, setup=False, lesson=None):
         src = f'from civicnb import open_lesson\n\nL = open_lesson("{lesson}")\n' + src
     return {"cell_type": "code", "execution_count": None, "outputs": [],
             "metadata": {"civicnb": {"show": item}, "jupyter": {"source_hidden": True},
-                         "tags": ["remove-input"]},
+                         "tags": ["remove-input"], "editable": False, "deletable": False},
             "source": src}
 
 

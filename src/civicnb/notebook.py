@@ -5,6 +5,7 @@ restored when the notebook is reopened or the kernel restarts.
 """
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from .content.model import Project
 from .exercises import kind_of
 from .exercises.base import h, md_html
 from .work.store import CorruptWorkFile, WorkStore, check_answers, save_answer
+
+
+START_LINE = "Press ▶▶ (Restart the kernel and run all cells) to start the lesson."
 
 
 def _md(text) -> str:
@@ -24,6 +28,9 @@ class LessonSession:
         self.lesson = self.project.lesson(lesson_name)
         self.store = WorkStore(self.lesson.name, work_dir, student)
         self.widgets: dict = {}
+        self.reveal_boxes: list = []  # (item ids, widget, html) of blocks that unlock once those are answered
+        self._name_timer = None  # the pending (debounced) save of the student's name
+        self._name_written, self._atexit = 0.0, False
         self.messages: list[str] = []
         self.save_errors: list[str] = []
         data = self.store.load(check=lambda d: check_answers(self.lesson, d))  # never raises on a bad file or folder: it says what it did
@@ -52,6 +59,7 @@ class LessonSession:
             self.saved[item_id] = stored
             if alert is not None and alert.value:
                 alert.value = ""
+            self._refresh_reveals()
         return save
 
     # -- citations -------------------------------------------------------------------------------
@@ -69,6 +77,58 @@ class LessonSession:
     def as_of_html(self, d) -> str:
         return f" <small><em>As of {h(d)}.</em></small>" if d else ""
 
+    # -- numbering and reveal boxes ---------------------------------------------------------------
+    def label_of(self, item_id: str) -> str:
+        """The student-facing label ("Question 7"): ``lesson.label_of`` (contract item 1), or, in a
+        content model without it, the order of exercise cells in the lesson notebook."""
+        fn = getattr(self.lesson, "label_of", None)
+        if fn is not None:
+            return fn(item_id)
+        order = getattr(self, "_fallback_order", None)
+        if order is None:
+            import json
+
+            order = []
+            try:
+                nb = json.loads(Path(self.lesson.notebook_path).read_text(encoding="utf-8"))
+                for c in nb.get("cells", []):
+                    show = ((c.get("metadata") or {}).get("civicnb") or {}).get("show")
+                    if show in self.lesson.exercises and show not in order:
+                        order.append(show)
+            except (OSError, ValueError, AttributeError):
+                order = list(self.lesson.exercises)
+            self._fallback_order = order
+        return f"Question {order.index(item_id) + 1}" if item_id in order else ""
+
+    def is_answered(self, item_id: str) -> bool:
+        ex = self.lesson.exercises.get(item_id)
+        value = self.saved.get(item_id)
+        return bool(ex and value is not None and kind_of(ex).is_answered(value))
+
+    def _reveal_state(self, ids) -> tuple[bool, list[str]]:
+        """(open?, labels of the items still to answer). ``CIVICNB_REVEAL=all`` opens every box."""
+        import os
+
+        if os.environ.get("CIVICNB_REVEAL", "").strip().lower() == "all":
+            return True, []
+        todo = [self.label_of(i) or i for i in ids if not self.is_answered(i)]
+        return not todo, todo
+
+    def _reveal_html(self, ids, body: str) -> str:
+        ok, todo = self._reveal_state(ids)
+        if ok:
+            return body
+        names = todo[0] if len(todo) == 1 else ", ".join(todo[:-1]) + " and " + todo[-1]
+        return (f"<div class='civicnb-locked' role='note' style='border:1px dashed #555;padding:.4em .8em'>"
+                f"<strong>🔒 This box opens when you have answered {h(names)}.</strong> "
+                f"It talks about the answers, so try those first.</div>")
+
+    def _refresh_reveals(self):
+        for ids, widget, body in self.reveal_boxes:
+            new = self._reveal_html(ids, body)
+            if widget.value != new:
+                widget.value = new
+
     # -- views -----------------------------------------------------------------------------------
     def render(self, item_id: str):
         """Build (without displaying) the widget or HTML for one item."""
@@ -81,7 +141,9 @@ class LessonSession:
             alert = W.HTML()
             widget = k.widget(data, self.saved.get(item_id), self._saver(item_id, alert), cite=self.cite_html)
             note = self.cite_html(k.prompt_sources(data)) + self.as_of_html(data.get("as_of"))
-            widget.children = (*widget.children, alert, *([W.HTML(note)] if note else []))
+            label = self.label_of(item_id)
+            head = [W.HTML(f"<h3 class='civicnb-number' style='margin:.2em 0'>{h(label)}</h3>")] if label else []
+            widget.children = (*head, *widget.children, alert, *([W.HTML(note)] if note else []))
             widget.alert = alert
             widget.add_class("civicnb-exercise")
             widget.add_class(f"civicnb-kind-{data['kind']}")
@@ -92,7 +154,14 @@ class LessonSession:
             items = "".join(f"<li>{_md(x)}</li>" for x in data.get("list") or [])
             lst = f"<ul>{items}</ul>" if items else ""
             cite = self.cite_html(data.get("sources")) + self.as_of_html(data.get("as_of"))
-            return W.HTML(f"<div class='civicnb-block'>{title}{body}{lst}{cite}</div>")
+            full = f"<div class='civicnb-block'>{title}{body}{lst}{cite}</div>"
+            if data.get("reveals"):  # it answers questions: locked until the student has answered them
+                ids = list(data["reveals"])
+                widget = W.HTML(self._reveal_html(ids, full))
+                widget.add_class("civicnb-reveal")
+                self.reveal_boxes.append((ids, widget, full))
+                return widget
+            return W.HTML(full)
         if kind == "figure":
             import base64
 
@@ -104,7 +173,9 @@ class LessonSession:
                   f"{self.as_of_html(data.get('as_of'))}</small></figcaption>"
             return W.HTML(f"<figure style='margin:0'><img src='data:image/svg+xml;base64,{svg}' "
                           f"alt='{html.escape(data['alt'], quote=True)}' style='max-width:100%;height:auto'>{cap}</figure>")
-        if kind in ("article-citation", "article-map", "article-text"):
+        if kind == "article-text":
+            return self._article_text()
+        if kind in ("article-citation", "article-map"):
             return W.HTML(self._article_html(kind))
         if kind == "header":
             return self._header()
@@ -137,26 +208,36 @@ class LessonSession:
         widget.add_class("civicnb-item")
         widget.add_class(f"civicnb-item-{item_id}")  # stable hooks for styling and browser tests
         self.widgets[item_id] = widget
-        display(widget)
+        # The plain-text copy is what shows where widgets cannot (a saved notebook viewed without its
+        # kernel, a front end without widgets): one clear line, not "VBox(children=...)".
+        bundle = widget._repr_mimebundle_() or {}
+        bundle["text/plain"] = START_LINE
+        display(bundle, raw=True)
+
+    NAME_DELAY = 0.6  # seconds of no typing before the name is written (debounced save)
 
     def _header(self):
         import ipywidgets as W
 
         m = self.lesson.meta
         name = W.Text(value=self.student, description="Your name", placeholder="First name and last initial",
-                      continuous_update=False, style={"description_width": "initial"})
-        status = W.HTML()
+                      continuous_update=True, style={"description_width": "initial"})
+        name.add_class("civicnb-name")
+        status = W.HTML("" if self.student else "<small role='status'>Type your name first. It saves as you type.</small>")
 
-        def named(change):
+        def save_name(value):
             try:
-                self.store.set_student(change["new"])
+                self.store.set_student(value)
             except (OSError, ValueError) as e:  # disk full, read-only folder: say so, never fail silently
                 status.value = (f"<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>Your name could "
                                 f"NOT be saved ({h(getattr(e, 'strerror', None) or e)}). Tell your teacher. Work "
                                 f"folder: {h(self.store.folder)}</strong></div>")
                 return
-            self.student = change["new"]
             status.value = f"<small role='status'>Saved. Your work is saved in <code>{h(self.store.path)}</code>.</small>"
+
+        def named(change):
+            self.student = change["new"]
+            self._schedule(save_name, change["new"])
 
         name.observe(named, names="value")
         warn = "".join(f"<div role='alert' style='border:2px solid #a00;padding:.4em'>{h(w)}</div>"
@@ -168,6 +249,39 @@ class LessonSession:
         box = W.VBox([head, name, status])
         box.controls = {"name": name}
         return box
+
+    def _schedule(self, fn, value):
+        """Debounce: the first change is written at once; further changes while the student is still
+        typing are written once typing pauses for NAME_DELAY seconds (on the kernel's event loop, so the
+        write runs between messages like any widget callback), and any still waiting at kernel shutdown
+        is written then. Without a running loop, every change is written at once."""
+        import asyncio
+        import time
+
+        if self._name_timer is not None:
+            self._name_timer.cancel()
+            self._name_timer = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        now = time.monotonic()
+        if loop is None or now - self._name_written > self.NAME_DELAY:
+            self._name_written = now
+            fn(value)
+            return
+        self._name_written = now
+        self._name_timer = _Pending(loop, self.NAME_DELAY, fn, value)
+        if not self._atexit:
+            import atexit
+
+            atexit.register(self.flush)
+            self._atexit = True
+
+    def flush(self):
+        """Write anything still waiting (the name being typed)."""
+        if self._name_timer is not None:
+            self._name_timer.flush()
 
     def _save_panel(self):
         import ipywidgets as W
@@ -184,8 +298,14 @@ class LessonSession:
 
             from .handout.worksheet import export_worksheet
 
-            out.value = "<small role='status'>Making your PDF…</small>"
             link.clear_output()
+            self.flush()
+            if not (self.student or "").strip():
+                out.value = ("<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>Type your name "
+                             "in the “Your name” box at the top of the lesson first</strong>, then press this "
+                             "button again. Your teacher needs it to know whose work this is.</div>")
+                return
+            out.value = "<small role='status'>Making your PDF…</small>"
             try:
                 if not self.store.path.exists():  # nothing answered yet: an empty worksheet is still a worksheet
                     self.store.set_student(self.student)
@@ -208,6 +328,60 @@ class LessonSession:
         button.on_click(export)
         box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out, link])
         box.controls, box.export = {"button": button}, export
+        return box
+
+    def _article_text(self):
+        """The full article where a teacher supplied a copy; otherwise a note, and an upload box for the
+        teacher (a .txt copy, checked against the paragraph map, saved where ``article_copy`` finds it)."""
+        import ipywidgets as W
+
+        text = W.HTML(self._article_html("article-text"))
+        if self.project.article_copy() is not None or self.project.article is None:
+            return text
+        from .content.model import ARTICLE_COPY
+
+        target = self.project.root / ARTICLE_COPY
+        upload = W.FileUpload(accept=".txt,text/plain", multiple=False, description="Upload the article (.txt)",
+                              layout=W.Layout(width="auto"))
+        status = W.HTML()
+
+        def uploaded(change):
+            files = change["new"] or ()
+            if not files:
+                return
+            f = files[0]
+            try:
+                body = bytes(f["content"]).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                status.value = (f"<div role='alert'>{h(f.get('name'))} is not a UTF-8 text file. Save the article "
+                                "as plain text (.txt, UTF-8) and upload it again.</div>")
+                return
+            from .content.article import copy_matches_map, parse_copy
+
+            ok, msg = copy_matches_map(parse_copy(body, self.project.article), self.project.article)
+            if not ok:
+                status.value = f"<div role='alert'>{h(f.get('name'))}: {h(msg)} Nothing was saved.</div>"
+                return
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".txt.tmp")
+                tmp.write_text(body, encoding="utf-8")
+                tmp.replace(target)
+            except OSError as e:
+                status.value = (f"<div role='alert'>Could not save the copy to {h(target)} "
+                                f"({h(e.strerror or e)}). Save it there by hand, or set CIVICNB_ARTICLE.</div>")
+                return
+            text.value = self._article_html("article-text")
+            box.children = (text, status)
+            status.value = (f"<small role='status'>Saved as <code>{h(target)}</code>. Lessons opened from this "
+                            "folder now show it.</small>")
+
+        upload.observe(uploaded, names="value")
+        teacher = W.HTML("<small><strong>Teachers:</strong> if you have your own copy of the article (for "
+                         "example from your school's news database), save it as plain text and upload it here. "
+                         "It stays on this computer or server and is never shared with the package.</small>")
+        box = _text_box()([text, teacher, upload, status])
+        box.controls = {"upload": upload}
         return box
 
     def _article_html(self, kind: str) -> str:
@@ -266,6 +440,38 @@ class LessonSession:
                              f"{h(s['url'])}</a>{' (read via ' + h(s['via']) + ')' if s.get('via') else ''}. "
                              f"Accessed {h(s['accessed'])}.</li>")
         return f"<div><strong>Sources for this lesson</strong><ol>{''.join(items)}</ol></div>"
+
+
+@functools.lru_cache(maxsize=1)
+def _text_box():
+    import ipywidgets as W
+
+    class TextBox(W.VBox):
+        """A box whose first child is the HTML that matters; ``value`` reads it, as on an HTML widget."""
+
+        @property
+        def value(self):
+            return self.children[0].value
+
+    return TextBox
+
+
+class _Pending:
+    """One debounced call on an asyncio loop; ``flush`` runs it now if it has not run."""
+
+    def __init__(self, loop, delay, fn, value):
+        self.fn, self.value, self.done = fn, value, False
+        self.handle = loop.call_later(delay, self.flush)
+
+    def cancel(self):
+        self.handle.cancel()
+        self.done = True
+
+    def flush(self):
+        if not self.done:
+            self.done = True
+            self.handle.cancel()
+            self.fn(self.value)
 
 
 def open_lesson(name: str, work_dir=None, student: str | None = None, root=None) -> LessonSession:

@@ -10,8 +10,9 @@ STYLES = {
     "capacity-official": ("Official capacity (the government says)", "--", "s", "black"),
     "capacity-disputed": ("Other capacity figures (disputed)", ":", "D", "white"),
     "population-reported": ("Prisoners held, reported", "-", "o", "black"),
-    "population-estimate": ("Estimate by a news outlet (not official)", "none", "^", "white"),
+    "population-estimate": ("Estimate by a news outlet, a lower bound (not official)", "none", "^", "white"),
 }
+BOUND_ARROW = 4500  # people: how far the arrow of a "more than" (or "fewer than") figure reaches
 
 
 @chart("capacity_population")
@@ -36,6 +37,14 @@ def capacity_population(rows, spec):
     for series, pts in sorted(by_series.items()):  # any other series: plain grey points
         xs, ys = zip(*sorted(pts))
         ax.plot(xs, ys, linestyle="none", marker="x", color="0.4", label=series)
+    for r in rows:  # a bound ("well over 20,000") is not a point: an arrow shows which way the truth lies
+        bound = (r.get("bound") or "").strip()
+        if bound in ("lower", "upper"):
+            x, y = dt.date.fromisoformat(r["date"]), float(r["value"])
+            tip = y + BOUND_ARROW if bound == "lower" else y - BOUND_ARROW
+            ax.annotate("", xy=(x, tip), xytext=(x, y), arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.4})
+            ax.annotate(("more than " if bound == "lower" else "fewer than ") + f"{int(y):,}", xy=(x, tip),
+                        xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom", fontsize=8)
     ax.set_ylim(0, 45000)
     first = min(dt.date.fromisoformat(r["date"]) for r in rows)
     ax.set_xlim(left=dt.date(first.year, 1, 1))

@@ -57,27 +57,57 @@ class Kind:
     def is_answered(self, answer) -> bool:
         return bool(answer)
 
+    def screen_label(self) -> str:
+        """The instruction on screen (``label`` is the paper wording: "Circle", "Tick", "Underline")."""
+        return self.label
+
+    def hint(self, ex, answer) -> str:
+        """What a student sees after a first wrong Check: a nudge that never names the answer.
+        An exercise may give its own (``hint:``); a kind may say more (counts, never which ones)."""
+        return str(ex.get("hint") or "Not the best answer yet. Reread the question and the text it points to, "
+                                     "then try again.")
+
     def wire_check(self, ex, widgets, current, save, button: str, empty: str, restore: bool):
-        """The self-check pattern shared by several kinds: every change saves ``current()`` and clears
-        the feedback; the check button grades it. Returns ``(check_button, feedback)``."""
+        """The self-check pattern every self-check kind uses: a change saves ``current()`` and clears the
+        feedback; only the Check button grades. A first wrong Check gives a hint (:meth:`hint`, never the
+        answer); the full feedback comes from the second wrong Check on. A restored answer shows its
+        feedback only when it is right (a wrong one waits for Check). Returns ``(check_button, feedback)``."""
         import ipywidgets as W
 
         fb = W.HTML()
-        check = W.Button(description=button, icon="check", layout=W.Layout(width="auto"))
+        check = W.Button(description=button, icon="check", layout=W.Layout(width="auto"),
+                         tooltip="Check your answer (press it when you are ready)")
+        check.add_class("civicnb-check")
+        wrong = {"tries": 0}
 
         def changed(_):
             save(current())
             fb.value = ""
 
         def do_check(_=None):
-            g = self.grade(ex, current())
-            fb.value = feedback_html(*g) if g else feedback_html("incomplete", empty)
+            answer = current()
+            g = self.grade(ex, answer)
+            if not g:
+                fb.value = feedback_html("incomplete", empty)
+                return
+            status, message = g
+            if status in ("correct", "incomplete"):
+                fb.value = feedback_html(status, message)
+                return
+            wrong["tries"] += 1
+            fb.value = (feedback_html("hint", self.hint(ex, answer)) if wrong["tries"] == 1
+                        else feedback_html(status, message))
 
         for w in widgets:
             w.observe(changed, names="value")
         check.on_click(do_check)
-        if restore:  # answers came back from the work file: show where the student stands
-            do_check()
+        if restore:  # answers came back from the work file: say so, and show the feedback if it is right
+            g = self.grade(ex, current())
+            if g and g[0] == "correct":
+                fb.value = feedback_html(*g)
+            elif g:
+                fb.value = feedback_html("restored", "Your saved answer is back. Press the Check button when you are "
+                                                     "ready.")
         return check, fb
 
     def glance(self, ex) -> tuple[str, str]:
@@ -110,14 +140,17 @@ STATUS_WORDS = {
     "partly": "Partly right.",
     "incorrect": "Not quite.",
     "incomplete": "Not finished yet.",
+    "hint": "Not yet. A hint:",
+    "saved": "Saved.",
+    "restored": "",
 }
 
 
 def feedback_html(status: str, message: str) -> str:
     word = STATUS_WORDS.get(status, "")
-    symbol = {"correct": "✔", "partly": "◐", "incorrect": "✘", "incomplete": "…"}.get(status, "")
+    symbol = {"correct": "✔", "partly": "◐", "incorrect": "✘", "incomplete": "…", "hint": "?"}.get(status, "")
     return (f'<div class="civicnb-feedback civicnb-{status}" role="status" aria-live="polite">'
-            f"<strong>{symbol} {word}</strong> {md_html(message)}</div>")
+            f"<strong>{(symbol + ' ') if symbol else ''}{word}</strong> {md_html(message)}</div>")
 
 
 def prompt_html(ex, number_label: str = "") -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..handout import typ
-from .base import (Kind, feedback_html, h, key_block, labelled, letters, prompt_html, teacher_note)
+from .base import (Kind, h, key_block, labelled, letters, prompt_html, teacher_note)
 
 
 def _option_ids(ex):
@@ -56,6 +56,11 @@ class SingleChoice(Kind):
             return None
         return ("correct" if choice in accepted_choices(ex) else "incorrect"), opt["feedback"]
 
+    def hint(self, ex, answer):
+        opt = next((o for o in ex["options"] if o["id"] == (answer or {}).get("choice")), None)
+        return str((opt or {}).get("hint") or ex.get("hint") or
+                   "That is not the best answer. Reread the question and the text it points to, then try again.")
+
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
@@ -63,22 +68,15 @@ class SingleChoice(Kind):
         radio = W.RadioButtons(options=labels, value=(answer or {}).get("choice"),
                                description="Your answer", layout=W.Layout(width="auto"),
                                style={"description_width": "initial"})
-        fb = W.HTML()
 
-        def show(a):
-            g = self.grade(ex, a)
-            fb.value = feedback_html(*g) if g else ""
+        def current():
+            return {"choice": radio.value} if radio.value else {}
 
-        def changed(change):
-            a = {"choice": change["new"]}
-            save(a)
-            show(a)
-
-        radio.observe(changed, names="value")
-        show(answer)
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), radio, fb])
+        check, fb = self.wire_check(ex, [radio], current, save, "Check my answer", "Choose an answer first.",
+                                    bool((answer or {}).get("choice")))
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), radio, check, fb])
         box.controls = {"choice": radio}
-        box.feedback = fb
+        box.check_button, box.feedback = check, fb
         return box
 
     def paper(self, ex):
@@ -144,6 +142,15 @@ class MultiSelect(Kind):
         detail = " ".join(notes[:3]) if (misses or extra) else ""
         return status, f"{summary} {detail}".strip()
 
+    def hint(self, ex, answer):
+        if ex.get("hint"):
+            return str(ex["hint"])
+        chosen, right = set((answer or {}).get("choices") or []), set(ex["key"]["answers"])
+        extra = len(chosen - right)
+        return (f"You found {len(chosen & right)} of the {len(right)} answers that fit"
+                + (f", and ticked {extra} that do{'es' if extra == 1 else ''} not." if extra else ".")
+                + " Reread each option against the text before you check again.")
+
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
@@ -159,7 +166,7 @@ class MultiSelect(Kind):
 
         check, fb = self.wire_check(ex, boxes, current, save, "Check my answer", "Tick at least one answer first.",
                                     bool(chosen))
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *boxes, check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), *boxes, check, fb])
         box.controls = {o["id"]: b for o, b in zip(ex["options"], boxes)}
         box.check_button, box.feedback = check, fb
         return box

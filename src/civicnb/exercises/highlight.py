@@ -64,6 +64,17 @@ class Highlight(Kind):
             parts.append(f"Some selected words are plain description, not what we are looking for ({sample}).")
         return ("partly" if found else "incorrect"), " ".join(parts)
 
+    def hint(self, ex, answer):
+        if ex.get("hint"):
+            return str(ex["hint"])
+        chosen = set((answer or {}).get("selected") or [])
+        spans = [target_tokens(ex["passage"], t["text"]) for t in ex["key"]["targets"]]
+        found = sum(1 for s in spans if s & chosen)
+        extra = chosen - set().union(*spans) if spans else chosen
+        return (f"You found {found} of {len(spans)}."
+                + (" Some of the words you selected do not answer the question." if extra else "")
+                + " Reread the question: which words does it ask you to find?")
+
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
@@ -84,7 +95,7 @@ class Highlight(Kind):
                                     "Select at least one word first.", bool(chosen))
         words = W.Box(items, layout=W.Layout(display="flex", flex_flow="row wrap"))
         src = f"<div><small>{h(ex.get('passage_source'))}</small></div>" if ex.get("passage_source") else ""
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), words, W.HTML(src), check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), words, W.HTML(src), check, fb])
         box.controls, box.check_button, box.feedback = buttons, check, fb
         return box
 

@@ -90,6 +90,16 @@ class Sort(Kind):
         return ("incomplete" if missing and not wrong else "partly" if len(wrong) < len(items) else "incorrect",
                 " ".join(parts))
 
+    def hint(self, ex, answer):
+        if ex.get("hint"):
+            return str(ex["hint"])
+        placed = (answer or {}).get("placements") or {}
+        right = sum(1 for it in ex["items"] if placed.get(it["id"]) == it["answer"])
+        missing = sum(1 for it in ex["items"] if not placed.get(it["id"]))
+        return (f"{right} of {len(ex['items'])} are in the right category so far"
+                + (f", and {missing} still to sort." if missing else ".")
+                + " Reread the category descriptions, then look again at the items you were least sure of.")
+
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
@@ -222,6 +232,17 @@ class Timeline(Kind):
         return ("partly" if ok else "incorrect",
                 f"{ok} of {len(events)} are in the right place. Look again at: **{first_wrong['text']}**.")
 
+    def hint(self, ex, answer):
+        if ex.get("hint"):
+            return str(ex["hint"])
+        pos = (answer or {}).get("positions") or {}
+        if len(set(pos.values())) < len(pos):
+            return "Two events have the same number. Each number is used once."
+        right = {eid: i for i, eid in enumerate(self.order(ex), 1)}
+        ok = sum(1 for e in ex["events"] if pos.get(e["id"]) and int(pos[e["id"]]) == right[e["id"]])
+        return (f"{ok} of {len(ex['events'])} are in the right place. Look for the clues to when each event "
+                "happened (a month, a year, words like \"after\" or \"first\").")
+
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
@@ -239,7 +260,7 @@ class Timeline(Kind):
 
         check, fb = self.wire_check(ex, controls.values(), current, save, "Check my order",
                                     "Number at least one event first.", bool(pos))
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *rows, check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), *rows, check, fb])
         box.controls, box.check_button, box.feedback = controls, check, fb
         return box
 

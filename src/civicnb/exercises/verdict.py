@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..content.balance import mix_line
 from ..handout import typ
-from .base import (ONCE_BLOCKS, Kind, cite_mark, feedback_html, h, key_block, labelled, letters, md_html, once,
+from .base import (ONCE_BLOCKS, Kind, cite_mark, h, key_block, labelled, letters, md_html, once,
                    prompt_html, teacher_note)
 
 VERDICTS = [
@@ -62,6 +62,12 @@ class Verdict(Kind):
                          f"{cite(ev['sources'])} <small><em>As of {h(ev['as_of'])}.</em></small></li>")
         return "<ol class='civicnb-evidence'>" + "".join(items) + "</ol>"
 
+    def hint(self, ex, answer):
+        v = (answer or {}).get("verdict")
+        return (ex.get("hint") or self.claim(ex).get("hint") or
+                f"Reread the notes. *{VERDICT_LABEL.get(v, v)}* means: "
+                f"{dict((a, d) for a, _, d in VERDICTS).get(v, '')} Does every note fit that?")
+
     def widget(self, ex, answer, save, cite=None):
         cite = cite or (lambda ids: "")
         import ipywidgets as W
@@ -70,31 +76,25 @@ class Verdict(Kind):
         state = dict(answer or {})
         claim_html = (f"<div class='civicnb-claim' style='border:2px solid #000;padding:.4em .7em'>"
                       f"<strong>Claim (paragraph {c['paragraph'] or 'headline'}):</strong> {md_html(c['paraphrase'])}</div>")
-        radio = W.RadioButtons(options=[(f"{l}. {label}", v) for l, (v, label, _) in zip(letters(5), VERDICTS)],
+        # the five-verdict scale sits in the choices themselves: every card shows what each verdict means
+        radio = W.RadioButtons(options=[(f"{l}. {label}: {desc}", v) for l, (v, label, desc) in zip(letters(5), VERDICTS)],
                                value=state.get("verdict"), description="Verdict",
                                layout=W.Layout(width="auto"), style={"description_width": "initial"})
+        radio.add_class("civicnb-verdicts")
         reason = W.Textarea(value=state.get("reason", ""), description="Your reason",
                             placeholder="Which note convinced you, and why?", rows=3, continuous_update=True,
                             layout=W.Layout(width="95%"), style={"description_width": "initial"})
-        fb = W.HTML()
 
-        def show():
-            g = self.grade(ex, state)
-            fb.value = feedback_html(*g) if g else ""
+        def current():
+            return {k: v for k, v in (("verdict", radio.value), ("reason", reason.value)) if v}
 
-        def changed(_):
-            state.update({"verdict": radio.value, "reason": reason.value})
-            save(dict(state))
-            show()
-
-        radio.observe(changed, names="value")
-        reason.observe(changed, names="value")
-        show()
+        check, fb = self.wire_check(ex, [radio, reason], current, save, "Check my verdict",
+                                    "Choose a verdict first.", bool(state.get("verdict")))
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(claim_html),
                       W.HTML("<strong>Evidence notes</strong>" + self._evidence_html(ex, cite)),
-                      W.HTML(f"<em>{h(self.label)}</em>"), radio, reason, fb])
+                      W.HTML(f"<em>{h(self.screen_label())}</em>"), radio, reason, check, fb])
         box.controls = {"verdict": radio, "reason": reason}
-        box.feedback = fb
+        box.check_button, box.feedback = check, fb
         return box
 
     def _card(self, ex, marked=None, reason=None, key=False):

@@ -158,6 +158,9 @@ class Scale(Kind):
     mode = POLL
     label = "Circle how much you agree. There is no right answer."
 
+    def screen_label(self):
+        return "Choose how much you agree with each statement. There is no right answer, and answering is optional."
+
     def labels(self, ex):
         return list(ex.get("scale") or DEFAULT_SCALE)
 
@@ -181,12 +184,12 @@ class Scale(Kind):
         def changed(_):
             a = {"ratings": {k: c.value for k, c in controls.items() if c.value is not None}}
             save(a)
-            status.value = feedback_html("correct", f"Saved. You answered {len(a['ratings'])} of "
-                                                    f"{len(controls)}. There are no wrong answers here.")
+            status.value = feedback_html("saved", f"You answered {len(a['ratings'])} of "
+                                                  f"{len(controls)}. There are no wrong answers here.")
 
         for c in controls.values():
             c.observe(changed, names="value")
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.label)}</em>"), *rows, status])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), *rows, status])
         box.controls, box.feedback = controls, status
         return box
 
