@@ -324,7 +324,8 @@ def test_check_warns_on_a_long_period_and_a_heavy_reading_load(real_copy):
     _edit(lf, "minutes: 135\n", "minutes: 143\n")
     nbp = real_copy.root / "notebooks" / "01-claims.ipynb"
     nb = json.loads(nbp.read_text())
-    nb["cells"].insert(5, {"cell_type": "markdown", "metadata": {}, "source": "Read this. " * 400})
+    nb["cells"].insert(5, {"cell_type": "markdown", "metadata": {"editable": False, "deletable": False},
+                           "source": "Read this. " * 400})
     nbp.write_text(json.dumps(nb))
     problems, warnings = _check(real_copy)
     assert not [p for p in problems if "index.ipynb" not in p], problems  # (the start page gives the old time)
@@ -438,3 +439,30 @@ def test_export_dialog_gets_one_line(tmp_path):
     with pytest.raises(HandoutExportError) as e:
         TeacherHandoutExporter().from_notebook_node(nb, {"metadata": {"path": str(ROOT / "notebooks")}})
     assert "\n" not in str(e.value) and "No lesson '99-missing'" in str(e.value)
+
+
+# -- student mode: every lesson notebook is locked and marked, so later lessons cannot drift ---------
+
+def test_check_fails_on_a_lesson_notebook_cell_that_is_not_locked(real_copy):
+    nbp = real_copy.root / "notebooks" / "02-reading-like-a-fact-checker.ipynb"
+    nb = json.loads(nbp.read_text())
+    del nb["cells"][5]["metadata"]["editable"]
+    nb["cells"][0]["metadata"]["tags"] = ["notebook-only"]
+    nb["metadata"]["civicnb"] = {}
+    nbp.write_text(json.dumps(nb))
+    problems, _ = _check(real_copy)
+    rel = "notebooks/02-reading-like-a-fact-checker.ipynb"
+    assert any(p.startswith(f"{rel}:6:") and "cell 6 is not locked" in p for p in problems), problems
+    assert any("tagged civicnb-start" in p for p in problems), problems
+    assert any("civicnb.lesson = '02-reading-like-a-fact-checker'" in p for p in problems), problems
+
+
+def test_the_start_line_is_not_counted_as_reading(real_copy):
+    from civicnb.content.periods import words_per_period
+
+    lesson = real_copy.lesson("02")
+    nbp = lesson.notebook_path
+    nb = json.loads(nbp.read_text())
+    before = words_per_period(lesson, nb)
+    nb["cells"][0]["source"] = "Start here. " * 300
+    assert words_per_period(lesson, nb) == before

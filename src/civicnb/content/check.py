@@ -465,6 +465,7 @@ class Checker:
         nb = self.notebook_json(path, rel)
         if nb is None:
             return
+        self.check_student_mode(nb, rel, lesson)
         shown = set()
         for i, cell in enumerate(nb["cells"], 1):
             meta = (cell.get("metadata") or {}).get("civicnb") or {}
@@ -491,6 +492,23 @@ class Checker:
             if ex_id not in shown:
                 self.add(lesson.rel("exercises.yml"), ex.line,
                          f"exercise {ex_id!r} is not shown in {rel}; add a cell L.show({ex_id!r})")
+
+    def check_student_mode(self, nb, rel, lesson):
+        """A lesson notebook is marked for student mode (the civicnb-lab extension runs it on open and
+        hides its code) and every cell is locked, so a student's keys never change the lesson; the first
+        cell says how to start the lesson where the extension is missing."""
+        if ((nb.get("metadata") or {}).get("civicnb") or {}).get("lesson") != lesson.name:
+            self.add(rel, 1, f"the notebook's metadata needs civicnb.lesson = {lesson.name!r} (student mode: the "
+                             "lesson runs when it opens)")
+        for i, cell in enumerate(nb["cells"], 1):
+            m = cell.get("metadata") or {}
+            if m.get("editable") is not False or m.get("deletable") is not False:
+                self.add(rel, i, f"cell {i} is not locked; set its metadata editable and deletable to false "
+                                 "(tools/nbwrite.py writes lesson notebooks this way)")
+        first = nb["cells"][0] if nb["cells"] else {}
+        if "civicnb-start" not in ((first.get("metadata") or {}).get("tags") or []):
+            self.add(rel, 1, "the first cell must be the start line, tagged civicnb-start (how to start the lesson "
+                             "where the lesson does not run by itself)")
 
     # -- classroom fit: references, reveal boxes, accepted answers, periods, paper ----------------
     def check_fit(self, lesson):

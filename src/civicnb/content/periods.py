@@ -114,7 +114,8 @@ def words_per_period(lesson, nb: dict) -> list[int]:
     """Words a student reads in each period: Markdown cells and every item shown. Of a lesson's
     ``alternatives`` (sets of items a student chooses between) only the longest counts. Not counted:
     boxes that answer questions (``reveals``: they are read after the lesson, on their own sheet) and
-    the cells that introduce them, the vocabulary list (a glossary to look words up in), and the
+    the cells that introduce them, the start line (``civicnb-start``: hidden in student mode, shown only
+    where the lesson cannot start by itself), the vocabulary list (a glossary to look words up in), and the
     article's own text when a teacher supplies it."""
     alts = alternatives(lesson.meta)
     in_alt = {i: n for n, group in enumerate(alts) for i in group}
@@ -124,7 +125,7 @@ def words_per_period(lesson, nb: dict) -> list[int]:
         alt_words: dict = {}
         for cell in cells:
             tags = set((cell.get("metadata") or {}).get("tags") or [])
-            if cell.get("cell_type") == "markdown" and not tags & {"teacher", "debrief"}:
+            if cell.get("cell_type") == "markdown" and not tags & {"teacher", "debrief", "civicnb-start"}:
                 n += words(re.sub(r"[#*_`>|]", " ", _source(cell)))
             elif _shown(cell) and _shown(cell) != "vocabulary" and not (
                     _shown(cell) in lesson.blocks and lesson.blocks[_shown(cell)].get("reveals")):
