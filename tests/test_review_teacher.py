@@ -27,3 +27,33 @@ def test_verdict_tick_row_uses_full_names(project):
     for name in ("Accurate but missing context", "Exaggerated or misleading", "Outdated since publication"):
         assert name in row
     assert '"C Misleading"' not in row
+
+
+# -- #21 duplicated text ----------------------------------------------------------------------------
+
+def test_reveal_box_says_not_in_the_student_packet_once(project):
+    lesson = project.lesson("01")
+    src = render(project, lesson, _nb(lesson), "teacher").source
+    notes = re.findall(r'#"(This box answers[^"]*|Not in the student packet[^"]*)"', src)
+    assert notes and all(n.startswith("This box answers") for n in notes), notes
+
+
+def test_item_title_that_repeats_its_heading_is_dropped(project):
+    lesson = project.lesson("00")
+    src = render(project, lesson, _nb(lesson), "teacher").source
+    after = src[src.index('#heading(level: 2)[#"Exit ticket";]'):]
+    assert re.match(r'#heading\(level: 2\)\[#"Exit ticket";\]\]\s*#question\(\d+, none, ', after)
+    # a title that says something else still prints
+    assert '#question(1, [#"Norms check";]' in src
+
+
+def test_standards_note_prints_once(project):
+    lesson = project.lesson("01")
+    src = render(project, lesson, _nb(lesson), "teacher").source
+    assert src.count("Wording condensed") == 1
+    assert "C3 Framework and Common Core" in src
+
+
+def test_option_letters_in_notes_are_the_printed_letters(project):
+    note = project.lesson("01").exercises["page-check"]["teacher_note"]
+    assert "Option D is that belief" in note and "Option d" not in note

@@ -57,6 +57,40 @@ def _dated(event, how: str):
     return out
 
 
+OPTION_RE = re.compile(r"\b([Oo]ptions?)\s+([a-z0-9][\w-]*(?:(?:,\s*|\s+(?:and|or)\s+)[a-z0-9][\w-]*)*)\b")
+
+
+def _option_letters(ex) -> None:
+    """In a choice exercise's own notes, "option d" (an option id) becomes the letter students see
+    ("Option D"), in place."""
+    if not isinstance(ex, dict) or ex.get("kind") not in ("single_choice", "multi_select"):
+        return
+    ids = [o.get("id") for o in ex.get("options") or [] if isinstance(o, dict)]
+    letter = {str(i): chr(ord("A") + n) for n, i in enumerate(ids) if i is not None}
+
+    def sub(m):
+        parts = re.split(r"(,\s*|\s+(?:and|or)\s+)", m.group(2))
+        if not all(p in letter for p in parts[::2]):
+            return m.group(0)
+        return m.group(1).capitalize() + " " + "".join(letter.get(p, p) if i % 2 == 0 else p
+                                                       for i, p in enumerate(parts))
+
+    def fix(node):
+        if isinstance(node, dict):
+            for k, v in list(node.items()):
+                if k in ("id", "answer", "answers", "also_accept", "options"):
+                    if k == "options":
+                        for o in v or []:
+                            fix(o)
+                    continue
+                if isinstance(v, str):
+                    dict.__setitem__(node, k, OPTION_RE.sub(sub, v))
+                elif isinstance(v, dict):
+                    fix(v)
+
+    fix(ex)
+
+
 def find_root(start: str | Path | None = None) -> Path:
     """Find the project folder: the one holding ``lessons/unit.yml``.
 
@@ -120,6 +154,7 @@ class Lesson:
         out = [self._resolve(ex) for ex in self.raw_exercise_list]
         for ex in out:
             self._fill_refs(ex)
+            _option_letters(ex)
         return out
 
     # -- one numbering -----------------------------------------------------------------------

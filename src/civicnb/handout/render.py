@@ -59,6 +59,31 @@ def reveal_label(lesson, ids) -> str:
     return ("Question " if len(set(nums)) == 1 else "Questions ") + numbers_text(nums)
 
 
+def merge_notes(notes) -> list[str]:
+    """Notes that differ in a few words print once: "Wording condensed; check the official C3 Framework
+    text before printing." and "... official Common Core text ..." become one line naming both."""
+    distinct = list(dict.fromkeys(n.strip() for n in notes if n and n.strip()))
+    if len(distinct) < 2:
+        return distinct
+    words = [n.split() for n in distinct]
+    pre = 0
+    while all(len(w) > pre for w in words) and len({w[pre] for w in words}) == 1:
+        pre += 1
+    suf = 0
+    while all(len(w) > pre + suf for w in words) and len({w[-1 - suf] for w in words}) == 1:
+        suf += 1
+    if pre + suf == 0:
+        return distinct
+    middles = [" ".join(w[pre:len(w) - suf]) for w in words]
+    joined = ", ".join(middles[:-1]) + " and " + middles[-1]
+    head, tail = words[0][:pre], words[0][len(words[0]) - suf:] if suf else []
+    return [" ".join(head + [joined] + tail)]
+
+
+def normal_words(s: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", str(s or "")).lower().split())
+
+
 class Renderer:
     def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None):
         if edition not in EDITIONS:
@@ -121,7 +146,7 @@ class Renderer:
         out.append("#heading(level: 2)[Objectives]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["i_can"]))
         rows = ", ".join(f"[{typ.text(s['framework'])}], [{typ.text(s['code'])}], [{typ.inline(s['text'])}]"
                          for s in m["standards"])
-        notes = sorted({s["note"] for s in m["standards"] if s.get("note")})
+        notes = merge_notes([s["note"] for s in m["standards"] if s.get("note")])
         out.append("#heading(level: 2)[Standards]\n"
                    f"#table(columns: (auto, auto, 1fr), table.header([*Framework*], [*Code*], [*What students do*]), {rows})"
                    + "".join(f"\n\n#text(size: 9pt)[{typ.inline(n)}]" for n in notes))
@@ -221,7 +246,7 @@ class Renderer:
             if data.get("reveals") and self.teacher:
                 label = reveal_label(self.lesson, data["reveals"])
                 return typ.call("revealbox", title, typ.content(body), typ.content(typ.text(
-                    f"Not in the student packet: this box answers {label}. Students read it after answering "
+                    f"This box answers {label}. Students read it after answering "
                     "(the notebook unlocks it then; on paper, hand out the after-the-lesson sheet).")))
             return typ.call("factblock", title, typ.content(body))
         # an exercise
@@ -233,7 +258,8 @@ class Renderer:
             view = k.filled(data, self.answers.get(item_id))
         else:
             view = k.paper(data)
-        title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
+        same = normal_words(data.get("title")) == normal_words(getattr(self, "_heading", None))
+        title = typ.content(typ.text(data["title"])) if data.get("title") and not same else "none"
         prompt = typ.inline(data["prompt"]) + cite_mark(k.prompt_sources(data))
         return typ.call("question", str(self.qnum), title, typ.content(prompt),
                         typ.content(view))
@@ -364,9 +390,15 @@ class Renderer:
                     if periods > 1:
                         text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
                 out.append(text)
+                lines = [x.strip() for x in _cell_source(cell).splitlines() if x.strip()]
+                # a heading that ends the cell introduces the next item: its title need not repeat it
+                self._heading = lines[-1].lstrip("#").strip() if lines and lines[-1].startswith("#") else None
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
-                out.append(self.item(show) if show else self.output(cell))
+                piece = self.item(show) if show else self.output(cell)
+                out.append(piece)
+                if piece:
+                    self._heading = None
         return "\n\n".join(o for o in out if o)
 
     def _once(self, body: str) -> str:
