@@ -57,3 +57,29 @@ def test_standards_note_prints_once(project):
 def test_option_letters_in_notes_are_the_printed_letters(project):
     note = project.lesson("01").exercises["page-check"]["teacher_note"]
     assert "Option D is that belief" in note and "Option d" not in note
+
+
+# -- #16 how current the sources are -----------------------------------------------------------------
+
+def test_footer_says_how_current_the_sources_are(project):
+    from civicnb.handout.render import footer_date
+
+    assert footer_date({"as_of": "2026-11-29", "sources_through": "2026-02"}) == \
+        "Sources through Feb 2026 · checked 29 Nov 2026"
+    assert footer_date({"as_of": "2026-11-29"}) == "Facts as of 2026-11-29"  # absent: as before
+    lesson = project.lesson("01")
+    assert lesson.meta["sources_through"] == "2026-02"
+    src = render(project, lesson, _nb(lesson), "student").source
+    assert 'dated: "Sources through Feb 2026 · checked 29 Nov 2026"' in src
+
+
+def test_check_rejects_sources_through_older_than_a_cited_source(real_copy):
+    from civicnb.content.check import check_all
+    from civicnb.content.model import Project
+
+    lf = real_copy.lessons_dir / "01-claims" / "lesson.yml"
+    lf.write_text(lf.read_text().replace("sources_through: 2026-02", "sources_through: 2025-12"))
+    problems, _ = check_all(Project(real_copy.root))
+    text = " | ".join(map(str, problems))
+    assert "lessons/01-claims/lesson.yml:18: sources_through is 2025-12, but the lesson cites" in text
+    assert "dated 2026-02-24; raise sources_through" in text

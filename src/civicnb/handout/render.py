@@ -59,6 +59,22 @@ def reveal_label(lesson, ids) -> str:
     return ("Question " if len(set(nums)) == 1 else "Questions ") + numbers_text(nums)
 
 
+def footer_date(meta) -> str:
+    """How current the handout is: "Sources through Feb 2026 · checked 29 Nov 2026" when the lesson
+    says how current its sources are (``sources_through``), else "Facts as of 2026-11-29"."""
+    import calendar
+
+    as_of, through = str(meta.get("as_of") or ""), meta.get("sources_through")
+    if not isinstance(through, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", through):
+        return f"Facts as of {as_of}"
+    when = f"{calendar.month_abbr[int(through[5:7])]} {through[:4]}"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+        checked = f"{int(as_of[8:10])} {calendar.month_abbr[int(as_of[5:7])]} {as_of[:4]}"
+    else:
+        checked = as_of
+    return f"Sources through {when} · checked {checked}"
+
+
 def merge_notes(notes) -> list[str]:
     """Notes that differ in a few words print once: "Wording condensed; check the official C3 Framework
     text before printing." and "... official Common Core text ..." become one line naming both."""
@@ -108,7 +124,7 @@ class Renderer:
             '#import "civicnb.typ": *',
             typ.call("show: handout.with", title=typ.string(f"Lesson {m['id']}: {m['title']} ({EDITION_LABEL[self.edition]})"),
                      lesson=typ.string(m["id"]), edition=typ.string(EDITION_LABEL[self.edition]),
-                     as_of=typ.string(m["as_of"]), paper=typ.string(self.paper))])
+                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m)), paper=typ.string(self.paper))])
 
     def head(self) -> str:
         """The first student page: title, name line, targets (and vocabulary if no cell shows it)."""
