@@ -83,3 +83,39 @@ def test_check_rejects_sources_through_older_than_a_cited_source(real_copy):
     text = " | ".join(map(str, problems))
     assert "lessons/01-claims/lesson.yml:18: sources_through is 2025-12, but the lesson cites" in text
     assert "dated 2026-02-24; raise sources_through" in text
+
+
+# -- built PDFs -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    from civicnb.build import build
+    from civicnb.content.model import Project
+
+    out = tmp_path_factory.mktemp("review-handouts")
+    build(Project(ROOT), out, lessons=["00-before-we-begin", "01-claims"], quiet=True, build_root=out / "build")
+    return out
+
+
+def _sizes_after(pdf, heading):
+    """Font sizes of the text printed after ``heading`` (on the pages from where it starts)."""
+    from pypdf import PdfReader
+
+    sizes, seen = [], False
+    for page in PdfReader(pdf).pages:
+        def visit(text, cm, tm, fd, fs):
+            nonlocal seen
+            if heading in text:
+                seen = True
+            elif seen and text.strip() and not text.startswith(("Lesson ", "Page ")):
+                sizes.append(round(fs * tm[0] * cm[0], 2))
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+# -- #20a the student source list is readable -------------------------------------------------------
+
+def test_student_source_list_is_at_least_8_point(pdfs):
+    sizes = _sizes_after(pdfs / "01-claims-student.pdf", "Sources cited on this handout")
+    body = [s for s in sizes if s < 11]  # leave out superscript-free headings
+    assert body and min(body) >= 8, sorted(set(sizes))
