@@ -119,3 +119,30 @@ def test_student_source_list_is_at_least_8_point(pdfs):
     sizes = _sizes_after(pdfs / "01-claims-student.pdf", "Sources cited on this handout")
     body = [s for s in sizes if s < 11]  # leave out superscript-free headings
     assert body and min(body) >= 8, sorted(set(sizes))
+
+
+# -- #1 claim labels never clash with sort numbers ---------------------------------------------------
+
+def test_sort_items_are_lettered_everywhere_they_print(project):
+    lesson = project.lesson("01")
+    ex = lesson.exercises["claim-sort"]
+    k = kind_of(ex)
+    n = len(ex["items"])
+    last = chr(64 + n)
+    for view in (k.paper(ex), k.key(ex), k.filled(ex, {}), k.glance(ex)[0]):
+        assert f"{last}" in view
+        assert not re.search(r'#"\d+\. ', view), "a sort item is numbered"
+    assert re.fullmatch(r"Question \d+, item [A-Z]", lesson.label_of("s-capacity"))
+
+
+def test_a_claim_on_a_card_is_named_by_its_question(project):
+    lesson = project.lesson("01")
+    q = lesson.number_of("check-07")
+    assert lesson.label_of("claim-07") == f"Question {q} (Claim 7)"
+    assert lesson.fill_refs("[[claim-07]]") == f"Question {q} (Claim 7)"
+    on_no_card = next(c["id"] for c in lesson.claim_list
+                      if c["id"] not in {e.get("claim") for e in lesson.exercise_list})
+    assert lesson.label_of(on_no_card) == f"Claim {lesson.number_of(on_no_card)}"
+    # the teacher edition prints the card's question number and the claim label together
+    src = render(project, lesson, _nb(lesson), "teacher").source
+    assert f"#question({q}, " in src and '"Claim 7";] #"(¶' in src

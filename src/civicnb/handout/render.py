@@ -357,7 +357,10 @@ class Renderer:
                 f"{cite_mark(e['sources'])} #text(size: 8pt)[{typ.text('(as of ' + e['as_of'] + ')')}]"
                 for e in c["evidence"])
             where = f"¶{c['paragraph']}" if c["paragraph"] else "headline"
-            cells += [typ.content(f"#strong[{typ.text(self.lesson.label_of(c['id']))}] \\ " + typ.text(where)),
+            card = re.match(r"(Question \d+) \(", self.lesson.label_of(c["id"]))
+            if card:  # the card students answer it on
+                where += f" · card: {card.group(1)}"
+            cells += [typ.content(f"#strong[{typ.text('Claim ' + str(self.lesson.number_of(c['id'])))}] \\ " + typ.text(where)),
                       typ.content(typ.inline(c["paraphrase"]) + f" \\ #text(size: 8.5pt)[{typ.text(c['type'].replace('-', ' '))}]"),
                       typ.content(f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}] \\ " + typ.inline(c["verdict_why"])
                                   + "\n" + evidence)]
