@@ -146,3 +146,71 @@ def test_a_claim_on_a_card_is_named_by_its_question(project):
     # the teacher edition prints the card's question number and the claim label together
     src = render(project, lesson, _nb(lesson), "teacher").source
     assert f"#question({q}, " in src and '"Claim 7";] #"(¶' in src
+
+
+# -- #11, #20c, #26 the after-the-lesson sheet -------------------------------------------------------
+
+def test_after_sheet_gives_paper_classes_the_self_check_answers(project, pdfs):
+    from civicnb.exercises.verdict import VERDICT_LABEL
+
+    lesson = project.lesson("01")
+    text = squash(pdf_text(pdfs / "01-claims-after.pdf"))
+    assert squash("Answers to the self-check questions") in text
+    for ex in lesson.exercise_list:
+        n = lesson.number_of(ex["id"])
+        if ex["kind"] == "verdict":
+            c = ex["_claim"]
+            row = squash(f"{n}{ex['title']}Claim {lesson.number_of(c['id'])}: {VERDICT_LABEL[c['verdict']]}")
+            assert row in text, ex["id"]
+            for alt in c.get("also_accept") or []:
+                assert squash(VERDICT_LABEL[alt]) in text
+        elif ex["kind"] == "single_choice":
+            assert squash(f"{n}{ex['title']}") in text
+    sort = lesson.exercises["claim-sort"]
+    assert squash(kind_of(sort).glance(sort)[0].strip('#"; ')[:30]) in text  # "A Attributed claim; B …"
+    assert "Facilitationnote" not in text and "Lookfor" not in text  # no teacher-only notes
+
+
+def test_after_sheet_numbers_sources_like_the_student_edition(project):
+    lesson = project.lesson("01")
+    nb = _nb(lesson)
+    student = render(project, lesson, nb, "student")
+    teacher = render(project, lesson, nb, "teacher")
+    after = render(project, lesson, nb, "after")
+    assert after.source_ids[:len(student.source_ids)] == student.source_ids
+    assert after.source_ids == teacher.source_ids  # one numbering for the lesson
+    listed = re.search(r"numbers: \(([\d, ]+)\)", after.source)
+    assert listed, "the after sheet lists its sources under their student-edition numbers"
+    nums = [int(x) for x in listed.group(1).replace(" ", "").strip(",").split(",")]
+    marks = {int(x) for m in re.findall(r'#cite-mark\("([\d, ]+)"\)', after.source) for x in m.split(", ")}
+    assert set(nums) == marks  # lists exactly what it cites
+    efe = student.source_ids.index("efe-2023-02-01-cecot-inauguration") + 1
+    assert efe in nums
+
+
+def test_after_sheet_uses_student_type_unless_it_must_shrink(project, pdfs, tmp_path):
+    from collections import Counter
+
+    from pypdf import PdfReader
+
+    from civicnb.handout.compile import compile_fitted, page_count
+
+    lesson = project.lesson("01")
+    nb = _nb(lesson)
+    src = render(project, lesson, nb, "after").source
+    assert "#set text(size: 10pt)" not in src and "#set par(leading: 0.55em)" not in src
+    used = []
+
+    def make(size):
+        used.append(size)
+        return render(project, lesson, nb, "after", size=size)
+
+    pdf = compile_fitted(tmp_path / "w", make, (None, 11, 10), 99)  # fits at once: the student size
+    assert used == [None] and page_count(pdf) >= 1
+    reader = PdfReader(pdfs / "01-claims-after.pdf")
+    assert len(reader.pages) <= 2  # one sheet
+    sizes = Counter()
+    for page in reader.pages:
+        page.extract_text(visitor_text=lambda t, cm, tm, fd, fs: sizes.update(
+            {round(fs * tm[0] * cm[0], 1): len(t.strip())}))
+    assert sizes.most_common(1)[0][0] >= 10

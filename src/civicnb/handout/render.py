@@ -101,7 +101,8 @@ def normal_words(s: str) -> str:
 
 
 class Renderer:
-    def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None):
+    def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None,
+                 size: float | None = None):
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {EDITIONS}")
         self.project, self.lesson, self.edition = project, lesson, edition
@@ -112,6 +113,7 @@ class Renderer:
         self.answers = {k: (v or {}).get("value") for k, v in (self.work.get("answers") or {}).items()}
         self.qnum = 0
         self.assets: dict = {}
+        self.size = size  # the after sheet's type size when it must shrink to fit one sheet
 
     @property
     def teacher(self) -> bool:
@@ -438,7 +440,7 @@ class Renderer:
     COPY_NOTE = {"mirror": " Link: a copy on another site, not the publisher's own page.",  # sources.yml `copy`
                  "archive": " Link: an archive copy."}
 
-    def sources_list(self, order: list[str], compact: bool = False) -> str:
+    def sources_list(self, order: list[str], compact: bool = False, numbers: list | None = None) -> str:
         """The numbered source list. Teacher editions give every detail; student editions a compact
         list (publisher, date, title, address) of the first few sources at each spot. A student list
         never sends a reader to a mirror or archive copy (a page that would fail the unit's own
@@ -459,7 +461,8 @@ class Renderer:
             entries.append(typ.content(typ.text(txt) + f"#link({typ.string(s['url'])})[{typ.text(s['url'])}]"))
         if not entries:
             entries.append(typ.content(typ.text("No sources are cited on this handout.")))
-        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false")
+        nums = typ.array(str(n) for n in numbers) if numbers else "none"
+        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false", numbers=nums)
 
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
@@ -473,6 +476,20 @@ class Renderer:
                     order.append(sid)
         return order
 
+    def unit_order(self, nb: dict) -> list[str]:
+        """The teacher edition's source numbers: the student edition's, then the sources only the
+        teacher edition cites, in its order. Every handout of a lesson uses these numbers."""
+        order = self.student_order(nb)
+        teacher = Renderer(self.project, self.lesson, "teacher", self.paper)
+        teacher._cells = nb.get("cells", [])
+        body = "\n\n".join([teacher.plan_pages(), teacher.head(), teacher.cells(nb), teacher.source_packet(),
+                             teacher.claims_appendix()])
+        for mm in _CITE_RE.finditer(body):
+            for sid in [x for x in mm.group(1).split(",") if x]:
+                if sid not in order:
+                    order.append(sid)
+        return order
+
     def reveal_blocks(self) -> list:
         """The lesson's boxes that answer questions, in the order the notebook shows them."""
         shown = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in self._cells]
@@ -483,7 +500,11 @@ class Renderer:
         """One page for after the lesson: every box that answers questions, never in the student packet."""
         m = self.lesson.meta
         blocks = self.reveal_blocks()
-        answered = [i for b in blocks for i in b["reveals"]]
+        from ..exercises.base import SELF_CHECK
+
+        answered = [i for b in blocks for i in b["reveals"]] + [
+            e for e in self.lesson.exercise_order
+            if e in self.lesson.exercises and kind_of(self.lesson.exercises[e]).mode == SELF_CHECK]
         kicker = f"{self.project.unit['title']} · Lesson {m['id']} · After the lesson"
         parts = [typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
                           subtitle=typ.content(typ.text(
@@ -498,8 +519,36 @@ class Renderer:
                 body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + b['as_of'] + ')')}]"
             note = typ.text(f"Answers {reveal_label(self.lesson, b['reveals'])}.")
             parts.append(typ.call("factblock", typ.content(typ.text(b.get("title") or "")),
-                                  typ.content(f"#text(size: 9pt, style: \"italic\")[{note}]\n\n" + body)))
-        return "#set text(size: 10pt)\n#set par(leading: 0.55em)\n\n" + "\n\n".join(parts)
+                                  typ.content(f"#text(size: 0.8em, style: \"italic\")[{note}]\n\n" + body)))
+        parts.append(self.answer_table())
+        # the student edition's type and margins; smaller only when the sheet must shrink to fit
+        size = f"#set text(size: {self.size}pt)\n" if self.size else ""
+        return size + "\n\n".join(p for p in parts if p)
+
+    def answer_table(self) -> str:
+        """The after sheet's answers: each self-check question's number and key answer, with the
+        answers also accepted. The at-a-glance key's data, without the teacher's notes."""
+        from ..exercises.base import SELF_CHECK
+
+        cells = []
+        for eid in self.lesson.exercise_order:
+            ex = self.lesson.exercises.get(eid)
+            if not ex:
+                continue
+            k = kind_of(ex)
+            if k.mode != SELF_CHECK:
+                continue
+            answer, accept = k.glance(ex)
+            cells += [f"[#strong[{typ.text(str(self.lesson.number_of(eid)))}]]", f"[{typ.inline(ex.get('title') or '')}]",
+                      f"[{answer}]", f"[{accept}]"]
+        if not cells:
+            return ""
+        intro = typ.text("The answers the notebook checks, for classes that worked on paper. "
+                         "An answer in the last column is also right when your reason explains it.")
+        return ("#heading(level: 2)[Answers to the self-check questions]\n"
+                f"#text(size: 0.85em)[{intro}]\n\n"
+                "#block[#set text(size: 0.85em)\n#table(columns: (auto, 1.2in, 1fr, 1.3in), inset: 3pt, align: left + top, "
+                "table.header([*\\#*], [*Question*], [*Answer*], [*Also right*]), " + ", ".join(cells) + ")]")
 
     def render(self, nb: dict) -> Rendered:
         self._cells = nb.get("cells", [])
@@ -511,6 +560,9 @@ class Renderer:
         # Every edition numbers sources as the student edition does, so "see source 3" means the same
         # source on both; sources that only the teacher edition cites are numbered after those.
         order: list[str] = self.student_order(nb) if self.edition in ("teacher", "worksheet") else []
+        if self.edition == "after":
+            order = self.unit_order(nb)
+        cited: list[str] = []
         few = self.edition in ("student", "worksheet", "after")
 
         def number(mm):
@@ -523,14 +575,26 @@ class Renderer:
                     raise KeyError(f"unknown source id {sid!r} (run `civicnb check`)")
                 if sid not in order:
                     order.append(sid)
+                if sid not in cited:
+                    cited.append(sid)
                 nums.append(str(order.index(sid) + 1))
             nums = sorted(set(nums), key=int)
             return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
 
         body = _CITE_RE.sub(number, body)
-        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order, compact=few) + "\n"
+        if self.edition == "after":  # only what it cites, under the numbers the student edition uses
+            listed = sorted(cited, key=order.index)
+            sources = self.sources_list(listed, compact=True, numbers=[order.index(x) + 1 for x in listed])
+        else:
+            sources = self.sources_list(order, compact=few)
+        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + sources + "\n"
         return Rendered(source, dict(self.assets), order)
 
 
-def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None) -> Rendered:
-    return Renderer(project, lesson, edition, paper, work).render(nb)
+def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None,
+           size: float | None = None) -> Rendered:
+    return Renderer(project, lesson, edition, paper, work, size).render(nb)
+
+
+AFTER_SIZES = (None, 11, 10.5, 10, 9.5, 9)  # the after sheet: student size first, smaller only to fit
+AFTER_PAGES = 2  # one sheet, printed on both sides
