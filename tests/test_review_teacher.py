@@ -214,3 +214,50 @@ def test_after_sheet_uses_student_type_unless_it_must_shrink(project, pdfs, tmp_
         page.extract_text(visitor_text=lambda t, cm, tm, fd, fs: sizes.update(
             {round(fs * tm[0] * cm[0], 1): len(t.strip())}))
     assert sizes.most_common(1)[0][0] >= 10
+
+
+# -- #5 the private poll and the exit ticket print as slips ------------------------------------------
+
+def _pages(pdf):
+    from pypdf import PdfReader
+
+    return [squash(p.extract_text() or "") for p in PdfReader(pdf).pages]
+
+
+def test_student_poll_is_an_unnamed_slip_and_exit_ticket_a_named_slip(project, pdfs):
+    lesson = project.lesson("00")
+    poll = next(ex for ex in lesson.exercise_list if ex["kind"] == "scale")
+    statement = squash(poll["statements"][0]["text"])
+    exit_prompt = squash(lesson.exercises["exit-question"]["prompt"])
+    pages = _pages(pdfs / "00-before-we-begin-student.pdf")
+    sources = next(i for i, p in enumerate(pages) if "Sourcescitedonthishandout" in p)
+    assert not any(statement in p for p in pages[:sources + 1]), "the poll prints inside the named packet"
+    note = squash("Do not write your name. Fold and hand in; your teacher counts answers only.")
+    slip = next(p for p in pages[sources + 1:] if statement in p)
+    assert note in slip
+    last = squash(poll["statements"][-1]["text"])[-20:]
+    poll_part = slip[slip.index(note):slip.index(last)]
+    assert "Name:" not in slip[:slip.index(note)] and "Name:" not in poll_part
+    exit_slip = next(p for p in pages[sources + 1:] if exit_prompt in p)
+    before = exit_slip[exit_slip.index(note) if note in exit_slip else 0:exit_slip.index(exit_prompt)]
+    assert "Name:" in before  # the exit ticket slip has its own name line
+    # the packet says where each went, by the same question numbers
+    n = lesson.number_of(poll["id"])
+    assert any(squash(f"Question {n} (Before-unit poll) is on a separate slip") in p for p in pages[:sources])
+    # lesson 01's exit ticket too
+    pages01 = _pages(pdfs / "01-claims-student.pdf")
+    prompt01 = squash(project.lesson("01").exercises["exit-ticket"]["prompt"])[:60]
+    src01 = next(i for i, p in enumerate(pages01) if "Sourcescitedonthishandout" in p)
+    assert not any(prompt01 in p for p in pages01[:src01 + 1])
+    assert any(prompt01 in p and "Name:" in p for p in pages01[src01 + 1:])
+
+
+def test_teacher_and_worksheet_keep_the_poll_in_place(project):
+    lesson = project.lesson("00")
+    nb = _nb(lesson)
+    teacher = render(project, lesson, nb, "teacher").source
+    assert "#slip(" not in teacher and "tally the counts, then shred them" in teacher
+    worksheet = render(project, lesson, nb, "worksheet", work={
+        "student": "Ana", "answers": {"poll-pre": {"value": {"private": True}}}}).source
+    assert "#slip(" not in worksheet
+    assert "Poll answers are private: they are not printed on this worksheet." in worksheet

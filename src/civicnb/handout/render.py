@@ -59,6 +59,31 @@ def reveal_label(lesson, ids) -> str:
     return ("Question " if len(set(nums)) == 1 else "Questions ") + numbers_text(nums)
 
 
+SLIP_NOTE = {
+    "poll": "Do not write your name. Fold and hand in; your teacher counts answers only.",
+    "exit": "Cut along the dashed line and hand in this slip; keep the rest of the packet.",
+}
+SLIP_TEACHER = {
+    "poll": ("Student edition: this poll prints on a separate slip with no name line (\u201cDo not write your "
+             "name. Fold and hand in; your teacher counts answers only.\u201d). Collect the slips face down, "
+             "tally the counts, then shred them."),
+    "exit": ("Student edition: the exit ticket prints on a separate slip with a name line, so you can "
+             "collect it without the packet."),
+}
+
+
+def slip_kind(ex) -> str | None:
+    """"poll" for an opinion poll (kind scale: private, no name), "exit" for an exit ticket (an
+    exercise titled "Exit ticket…"), else None. The student edition prints these as slips."""
+    if not isinstance(ex, dict):
+        return None
+    if ex.get("kind") == "scale":
+        return "poll"
+    if normal_words(ex.get("title")).startswith("exit ticket"):
+        return "exit"
+    return None
+
+
 def footer_date(meta) -> str:
     """How current the handout is: "Sources through Feb 2026 · checked 29 Nov 2026" when the lesson
     says how current its sources are (``sources_through``), else "Facts as of 2026-11-29"."""
@@ -114,6 +139,7 @@ class Renderer:
         self.qnum = 0
         self.assets: dict = {}
         self.size = size  # the after sheet's type size when it must shrink to fit one sheet
+        self.slips: list = []  # (item id, number, "poll"/"exit", title) printed as slips (student edition)
 
     @property
     def teacher(self) -> bool:
@@ -270,17 +296,56 @@ class Renderer:
         # an exercise
         k = kind_of(data)
         self.qnum = self.lesson.number_of(item_id) or self.qnum + 1
+        slip = slip_kind(data)
+        if slip and self.edition == "student":  # printed on its own slip at the end; a pointer here
+            self.slips.append((item_id, self.qnum, slip, data.get("title") or ""))
+            return self.slip_pointer(item_id, self.qnum, slip, data.get("title") or "")
         if self.edition == "teacher":
             view = k.key(data)
+            if slip:
+                view = f"#text(size: 9.5pt, style: \"italic\")[{typ.text(SLIP_TEACHER[slip])}]\n\n" + view
         elif self.edition == "worksheet":
             view = k.filled(data, self.answers.get(item_id))
         else:
             view = k.paper(data)
         same = normal_words(data.get("title")) == normal_words(getattr(self, "_heading", None))
         title = typ.content(typ.text(data["title"])) if data.get("title") and not same else "none"
+        return self.question(k, data, title, view)
+
+    def question(self, k, data, title, view) -> str:
         prompt = typ.inline(data["prompt"]) + cite_mark(k.prompt_sources(data))
         return typ.call("question", str(self.qnum), title, typ.content(prompt),
                         typ.content(view))
+
+    # -- slips: the private poll and the exit ticket print apart from the named packet ----------------
+    def slip_pointer(self, item_id, num, slip, title) -> str:
+        where = f"#context {{ let q = query(<civicnb-slip-{item_id}>); if q.len() > 0 {{ str(counter(page).at(q.first().location()).first()) }} }}"
+        name = f"Question {num}" + (f" ({title})" if title else "")
+        text = (f"{name} is on a separate slip with no name line, page " if slip == "poll"
+                else f"{name} is on a separate slip, page ")
+        tail = (". Do not write your name on it." if slip == "poll"
+                else ". Your teacher will say when to fill it in and hand it in.")
+        return typ.call("notebox", typ.content(typ.text("On a slip.")),
+                        typ.content(typ.text(text) + where + typ.text(tail)))
+
+    def slip_section(self) -> str:
+        """The student edition's slips, after the packet: each cut off and handed in on its own."""
+        if self.edition != "student" or not self.slips:
+            return ""
+        m = self.lesson.meta
+        out = ["#pagebreak(weak: true)"]
+        for item_id, num, slip, title in self.slips:
+            data = self.lesson.exercises[item_id]
+            k = kind_of(data)
+            self.qnum = num
+            kicker = f"Lesson {m['id']} · " + (f"{title or 'Poll'} · no name" if slip == "poll" else title or "Exit ticket")
+            note = typ.content(typ.text(SLIP_NOTE[slip]))
+            body = self.question(k, data, "none", k.paper(data))
+            out.append(typ.call("slip", typ.content(typ.text(kicker)), note, typ.content(body),
+                                named="false" if slip == "poll" else "true",
+                                tag=typ.string(f"civicnb-slip-{item_id}")))
+        out.append("#cutline()")
+        return "\n\n".join(out)
 
     def figure(self, fig) -> str:
         from ..charts import figure_svg
@@ -468,7 +533,7 @@ class Renderer:
         """The order in which the student edition cites its sources (its footnote numbers)."""
         student = Renderer(self.project, self.lesson, "student", self.paper)
         student._cells = nb.get("cells", [])
-        body = student.head() + student.cells(nb)
+        body = student.head() + student.cells(nb) + student.slip_section()
         order: list[str] = []
         for mm in _CITE_RE.finditer(body):
             for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
@@ -557,6 +622,7 @@ class Renderer:
         else:
             plan = self.plan_pages() if self.teacher else ""
             body = "\n\n".join([plan, self.head(), self.cells(nb), self.source_packet(), self.claims_appendix()])
+        slips = self.slip_section()
         # Every edition numbers sources as the student edition does, so "see source 3" means the same
         # source on both; sources that only the teacher edition cites are numbered after those.
         order: list[str] = self.student_order(nb) if self.edition in ("teacher", "worksheet") else []
@@ -582,12 +648,14 @@ class Renderer:
             return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
 
         body = _CITE_RE.sub(number, body)
+        slips = _CITE_RE.sub(number, slips)
         if self.edition == "after":  # only what it cites, under the numbers the student edition uses
             listed = sorted(cited, key=order.index)
             sources = self.sources_list(listed, compact=True, numbers=[order.index(x) + 1 for x in listed])
         else:
             sources = self.sources_list(order, compact=few)
-        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + sources + "\n"
+        source = (self.preamble() + "\n\n" + self._once(body) + "\n\n" + sources + "\n"
+                  + (f"\n{self._once(slips)}\n" if slips else ""))
         return Rendered(source, dict(self.assets), order)
 
 
