@@ -43,9 +43,11 @@ def test_numbers_and_labels_follow_the_notebook(project):
              if (c.get("metadata") or {}).get("civicnb", {}).get("show") in lesson.exercises]
     assert [lesson.number_of(i) for i in shown] == list(range(1, len(shown) + 1))
     assert lesson.label_of("check-04") == f"Question {shown.index('check-04') + 1}"
-    assert lesson.label_of("claim-07") == "Claim 7" and lesson.number_of("claim-07") == 7
+    # a claim on a card is named by its card's question too (review #1); sort items are lettered
+    assert lesson.label_of("claim-07") == f"Question {shown.index('check-07') + 1} (Claim 7)"
+    assert lesson.number_of("claim-07") == 7
     assert lesson.label_of("p14") == "¶14"
-    assert re.fullmatch(r"Question 3, item \d+", lesson.label_of("s-capacity"))
+    assert re.fullmatch(r"Question 3, item [A-Z]", lesson.label_of("s-capacity"))
     assert lesson.number_of("capacity-basics") is None
     with pytest.raises(KeyError):
         lesson.label_of("no-such-item")
@@ -70,7 +72,7 @@ def test_references_print_as_labels_in_every_view(project):
     lesson = project.lesson("01")
     note = lesson.exercises["check-07"]["teacher_note"]
     assert "[[" not in note and f"({lesson.label_of('check-15')}, set A)" in note
-    assert "[[" not in lesson.teacher_md and "Claims 4, 7, 11, 14, 15, 20, 22 and 24" in lesson.teacher_md
+    assert "[[" not in lesson.teacher_md and "Questions 7–14 (Claims 4, 7, 11, 14, 15, 20, 22 and 24)" in lesson.teacher_md
     assert "[[" not in json.dumps(lesson.meta, ensure_ascii=False)
 
 
@@ -144,7 +146,7 @@ def test_teacher_edition_finds_every_card_a_note_names(built):
         if ex["kind"] == "verdict":  # each card prints its question number and its claim label
             assert squash(f"Claim {lesson.number_of(ex['claim'])}") in teacher
     assert "At-a-glanceKey".lower() in teacher.lower()
-    assert squash("Claims 4, 7, 11, 14, 15, 20, 22 and 24") in teacher
+    assert squash("Questions 7–14 (Claims 4, 7, 11, 14, 15, 20, 22 and 24)") in teacher
 
 
 # -- no answers in the student packet ---------------------------------------------------------------

@@ -85,8 +85,16 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
 
     lesson = project.lesson(lesson_name)
     nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
-    r = render(project, lesson, nb, edition, paper)
-    data = compile_pdf(build_root / f"{lesson_name}-{edition}-{paper}", r.source, r.assets)
+    workdir = build_root / f"{lesson_name}-{edition}-{paper}"
+    if edition == "after":  # one sheet: the student edition's type size unless it must shrink to fit
+        from .handout.compile import compile_fitted
+        from .handout.render import AFTER_PAGES, AFTER_SIZES
+
+        data = compile_fitted(workdir, lambda size: render(project, lesson, nb, edition, paper, size=size),
+                              AFTER_SIZES, AFTER_PAGES)
+    else:
+        r = render(project, lesson, nb, edition, paper)
+        data = compile_pdf(workdir, r.source, r.assets)
     tmp = pdf.with_suffix(".pdf.tmp")
     tmp.write_bytes(data)
     tmp.replace(pdf)

@@ -209,6 +209,7 @@ class Checker:
             self.add(lf, meta.line_of("minutes"),
                      f"minutes is {meta['minutes']} but the steps add up to {total}; make them agree")
         as_of = meta.get("as_of") if isinstance(meta.get("as_of"), str) else None
+        self.check_sources_through(lesson, meta, as_of)
 
         ids = Counter()
         def check_item_sources(d, where, need_as_of):
@@ -262,6 +263,25 @@ class Checker:
         self.check_fit(lesson)
 
     # -- balance ledger --------------------------------------------------------------------------
+    def check_sources_through(self, lesson, meta, as_of):
+        """``sources_through`` (how current the sources are) is not after the check date, and no source
+        the lesson cites is newer than it (the footer would understate the sources)."""
+        through = meta.get("sources_through")
+        if not isinstance(through, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", through):
+            return  # absent, or reported by the schema
+        lf = lesson.rel("lesson.yml")
+        if as_of and through > as_of:
+            self.add(lf, meta.line_of("sources_through"),
+                     f"sources_through {through} is after as_of {as_of} (the date the facts were checked)")
+        ids = set(lesson.cited_source_ids()) | set(CITE_RE.findall(lesson.teacher_md))
+        newer = sorted((str(s.get("date")), sid) for sid in ids
+                       if isinstance(s := self.project.sources.get(sid), dict)
+                       and re.match(r"\d{4}-\d{2}", str(s.get("date") or ""))
+                       and str(s.get("date"))[:len(through)] > through)
+        for date, sid in newer:
+            self.add(lf, meta.line_of("sources_through"),
+                     f"sources_through is {through}, but the lesson cites {sid!r} dated {date}; raise sources_through")
+
     def check_balance(self, lesson, meta):
         """Report the mix of perspectives on every item on a contested or open question; fail where a
         contested card lacks a note for the side its claim favours, or an "as things stand" box lists

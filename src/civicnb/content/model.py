@@ -57,6 +57,40 @@ def _dated(event, how: str):
     return out
 
 
+OPTION_RE = re.compile(r"\b([Oo]ptions?)\s+([a-z0-9][\w-]*(?:(?:,\s*|\s+(?:and|or)\s+)[a-z0-9][\w-]*)*)\b")
+
+
+def _option_letters(ex) -> None:
+    """In a choice exercise's own notes, "option d" (an option id) becomes the letter students see
+    ("Option D"), in place."""
+    if not isinstance(ex, dict) or ex.get("kind") not in ("single_choice", "multi_select"):
+        return
+    ids = [o.get("id") for o in ex.get("options") or [] if isinstance(o, dict)]
+    letter = {str(i): chr(ord("A") + n) for n, i in enumerate(ids) if i is not None}
+
+    def sub(m):
+        parts = re.split(r"(,\s*|\s+(?:and|or)\s+)", m.group(2))
+        if not all(p in letter for p in parts[::2]):
+            return m.group(0)
+        return m.group(1).capitalize() + " " + "".join(letter.get(p, p) if i % 2 == 0 else p
+                                                       for i, p in enumerate(parts))
+
+    def fix(node):
+        if isinstance(node, dict):
+            for k, v in list(node.items()):
+                if k in ("id", "answer", "answers", "also_accept", "options"):
+                    if k == "options":
+                        for o in v or []:
+                            fix(o)
+                    continue
+                if isinstance(v, str):
+                    dict.__setitem__(node, k, OPTION_RE.sub(sub, v))
+                elif isinstance(v, dict):
+                    fix(v)
+
+    fix(ex)
+
+
 def find_root(start: str | Path | None = None) -> Path:
     """Find the project folder: the one holding ``lessons/unit.yml``.
 
@@ -120,6 +154,7 @@ class Lesson:
         out = [self._resolve(ex) for ex in self.raw_exercise_list]
         for ex in out:
             self._fill_refs(ex)
+            _option_letters(ex)
         return out
 
     # -- one numbering -----------------------------------------------------------------------
@@ -158,8 +193,8 @@ class Lesson:
         return {eid: n for n, eid in enumerate(self.exercise_order, 1)}
 
     def label_of(self, item_id: str) -> str:
-        """What students see for an item: "Question 7", "Claim 7", "¶14", "Question 3, item 4",
-        or a box's title in quotes. Raises KeyError for an id the lesson does not have."""
+        """What students see for an item: "Question 7", "Claim 7" (a claim on no card), "Question 12
+        (Claim 7)" (a claim shown on a card), "¶14", "Question 3, item D", or a box's title in quotes. Raises KeyError for an id the lesson does not have."""
         labels = self.ref_labels
         if item_id in labels:
             return labels[item_id]
@@ -172,7 +207,7 @@ class Lesson:
     def ref_labels(self) -> dict:
         """Every id a reference may name, with its label. Ids used twice (two sort items called the
         same in different exercises) are left out: a reference to them does not resolve."""
-        from ..exercises.sorting import stable_shuffle  # light: no widgets, no Typst
+        from ..exercises.sorting import item_letter, stable_shuffle  # light: no widgets, no Typst
 
         labels: dict = {}
         dup: set = set()
@@ -184,9 +219,13 @@ class Lesson:
                 dup.add(key)
             labels[key] = label
 
-        for n, c in enumerate(self.claim_list, 1):
-            put(c.get("id"), f"Claim {n}")
         raw = [e for e in self.raw_exercise_list if isinstance(e, dict)]
+        # a claim shown on a card is named by the card's question number too, so a teacher can find it
+        cards = {e.get("claim"): self._numbers[e.get("id")] for e in raw
+                 if e.get("kind") == "verdict" and e.get("id") in self._numbers and isinstance(e.get("claim"), str)}
+        for n, c in enumerate(self.claim_list, 1):
+            q = cards.get(c.get("id"))
+            put(c.get("id"), f"Question {q} (Claim {n})" if q else f"Claim {n}")
         for ex in raw:
             n = self._numbers.get(ex.get("id"))
             if n is None:
@@ -197,7 +236,7 @@ class Lesson:
                 if ex.get("kind") == "sort":
                     items = [i for i in ex.get("items") or [] if isinstance(i, dict) and i.get("id")]
                     for k, it in enumerate(stable_shuffle(items, ex["id"]), 1):
-                        put(it["id"], f"{q}, item {k}")
+                        put(it["id"], f"{q}, item {item_letter(k)}")
                 elif ex.get("kind") == "timeline":
                     events = self._resolve(ex).get("events") or []
                     events = [e for e in events if isinstance(e, dict) and e.get("id")]
@@ -226,6 +265,10 @@ class Lesson:
         for word in ("Question", "Claim"):
             if all(re.fullmatch(rf"{word} \d+", x) for x in labels):
                 return f"{word}s " + numbers_text(int(x.split()[1]) for x in labels)
+        cards = [re.fullmatch(r"Question (\d+) \(Claim (\d+)\)", x) for x in labels]
+        if all(cards):  # "Questions 7–14 (Claims 4, 7, 11 and 24)"
+            return (f"Questions {numbers_text(int(m.group(1)) for m in cards)} "
+                    f"(Claims {numbers_text(int(m.group(2)) for m in cards)})")
         return ", ".join(labels[:-1]) + " and " + labels[-1]
 
     def fill_refs(self, text):

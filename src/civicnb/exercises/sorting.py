@@ -15,6 +15,11 @@ def stable_shuffle(items, salt: str):
     return sorted(items, key=lambda it: hashlib.sha256(f"{salt}:{it['id']}".encode()).hexdigest())
 
 
+def item_letter(k: int) -> str:
+    """Sort items are lettered (A, B, C…), so "item C" is never confused with a question or claim number."""
+    return chr(64 + k) if 1 <= k <= 26 else f"A{k - 26}"
+
+
 def accepted_categories(item) -> list:
     """A sort item's answer, then the other categories accepted for it (``also_accept``)."""
     return [item.get("answer")] + [a for a in item.get("also_accept") or [] if a != item.get("answer")]
@@ -131,7 +136,7 @@ class Sort(Kind):
         header = [typ.string("Item")] + [typ.string(c["label"]) for c in cats]
         cells = []
         for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
-            cells.append(typ.content(typ.text(f"{n}. ") + typ.inline(it["text"])))
+            cells.append(typ.content(typ.text(f"{item_letter(n)}. ") + typ.inline(it["text"])))
             mark = (fill or {}).get(it["id"])
             for c in cats:
                 cells.append("[#tick(true)]" if mark == c["id"] else "[#tick(false)]")
@@ -148,8 +153,8 @@ class Sort(Kind):
 
     def glance(self, ex):
         order = stable_shuffle(ex["items"], ex["id"])
-        ans = "; ".join(f"{n} {self._cat_label(ex, it['answer'])}" for n, it in enumerate(order, 1))
-        also = "; ".join(f"{n} also " + " or ".join(self._cat_label(ex, a) for a in accepted_categories(it)[1:])
+        ans = "; ".join(f"{item_letter(n)} {self._cat_label(ex, it['answer'])}" for n, it in enumerate(order, 1))
+        also = "; ".join(f"{item_letter(n)} also " + " or ".join(self._cat_label(ex, a) for a in accepted_categories(it)[1:])
                          for n, it in enumerate(order, 1) if accepted_categories(it)[1:])
         return typ.text(ans), typ.text(also)
 
@@ -160,7 +165,7 @@ class Sort(Kind):
         cells = []
         for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
             also = accepted_categories(it)[1:]
-            cells += [typ.content(typ.text(f"{n}. ") + typ.inline(it["text"]) + cite_mark(it.get("sources"))),
+            cells += [typ.content(typ.text(f"{item_letter(n)}. ") + typ.inline(it["text"]) + cite_mark(it.get("sources"))),
                       typ.content(f"#strong[{typ.text(self._cat_label(ex, it['answer']))}]"
                                   + (typ.text(" (also accept: " + ", ".join(self._cat_label(ex, a) for a in also) + ")")
                                      if also else "")),

@@ -16,8 +16,6 @@ VERDICTS = [
     ("outdated", "Outdated since publication", "It may have been true then, but later events changed it."),
 ]
 VERDICT_LABEL = {v: label for v, label, _ in VERDICTS}
-SHORT_LABEL = {"accurate": "Accurate", "missing-context": "Missing context", "misleading": "Misleading",
-               "unsupported": "Unsupported", "outdated": "Outdated"}  # the tick row; the page header explains them
 SOURCE_KIND = {
     "government": "Government", "news-agency": "News agency", "news": "News outlet",
     "rights-group": "Human-rights group", "court": "Court record", "law": "Law or treaty text",
@@ -110,7 +108,7 @@ class Verdict(Kind):
                          f"#text(size: 9pt)[{typ.text('(as of ' + ev['as_of'] + ')')}]")
         parts.append(f"#strong[{typ.text('Evidence notes')}]\n" + "\n".join(notes))
         index = next((i for i, (v, _, _) in enumerate(VERDICTS) if v == marked), -1)
-        parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {SHORT_LABEL[v]}") for l, (v, _, _) in
+        parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {label}") for l, (_, label, _) in
                                                        zip(letters(5), VERDICTS)), str(index)))
         if reason is not None:
             parts.append(labelled("My reason:", "") + typ.call("studentanswer", typ.string(reason)))

@@ -207,7 +207,9 @@ class Scale(Kind):
         return typ.text("No right answer: a private poll (share class counts only)."), ""
 
     def paper(self, ex):
-        return "\n".join([typ.text(self.label), self._table(ex)])
+        said = "no right answer" in str(ex.get("prompt") or "").lower()  # said once is enough
+        label = "Circle how much you agree." if said else self.label
+        return "\n".join([typ.text(label), self._table(ex)])
 
     def filled(self, ex, answer):
         if isinstance(answer, dict) and answer.get("private"):  # private polls (see work/store.py)

@@ -7,6 +7,7 @@ Each compile's root is its own build folder: a Typst path can never reach outsid
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -75,3 +76,20 @@ def compile_pdf(workdir: Path, source: str, assets: dict | None = None, fonts: P
         return typst.compile(str(main), root=str(workdir), font_paths=[str(fonts)], ignore_system_fonts=True)
     except Exception as e:  # typst raises its own error type with the Typst diagnostics
         raise TypstBuildError(f"Typst could not build {main}: {e}") from None
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages in a PDF that Typst wrote (its page objects are not compressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def compile_fitted(workdir: Path, make, sizes, max_pages: int) -> bytes:
+    """Compile ``make(size)`` (a Rendered) at each type size in turn, until it fits ``max_pages``
+    pages; the last size is kept whatever its length."""
+    data = b""
+    for size in sizes:
+        r = make(size)
+        data = compile_pdf(workdir, r.source, r.assets)
+        if page_count(data) <= max_pages:
+            break
+    return data

@@ -59,8 +59,75 @@ def reveal_label(lesson, ids) -> str:
     return ("Question " if len(set(nums)) == 1 else "Questions ") + numbers_text(nums)
 
 
+SLIP_NOTE = {
+    "poll": "Do not write your name. Fold and hand in; your teacher counts answers only.",
+    "exit": "Cut along the dashed line and hand in this slip; keep the rest of the packet.",
+}
+SLIP_TEACHER = {
+    "poll": ("Student edition: this poll prints on a separate slip with no name line (\u201cDo not write your "
+             "name. Fold and hand in; your teacher counts answers only.\u201d). Collect the slips face down, "
+             "tally the counts, then shred them."),
+    "exit": ("Student edition: the exit ticket prints on a separate slip with a name line, so you can "
+             "collect it without the packet."),
+}
+
+
+def slip_kind(ex) -> str | None:
+    """"poll" for an opinion poll (kind scale: private, no name), "exit" for an exit ticket (an
+    exercise titled "Exit ticket…"), else None. The student edition prints these as slips."""
+    if not isinstance(ex, dict):
+        return None
+    if ex.get("kind") == "scale":
+        return "poll"
+    if normal_words(ex.get("title")).startswith("exit ticket"):
+        return "exit"
+    return None
+
+
+def footer_date(meta) -> str:
+    """How current the handout is: "Sources through Feb 2026 · checked 29 Nov 2026" when the lesson
+    says how current its sources are (``sources_through``), else "Facts as of 2026-11-29"."""
+    import calendar
+
+    as_of, through = str(meta.get("as_of") or ""), meta.get("sources_through")
+    if not isinstance(through, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", through):
+        return f"Facts as of {as_of}"
+    when = f"{calendar.month_abbr[int(through[5:7])]} {through[:4]}"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+        checked = f"{int(as_of[8:10])} {calendar.month_abbr[int(as_of[5:7])]} {as_of[:4]}"
+    else:
+        checked = as_of
+    return f"Sources through {when} · checked {checked}"
+
+
+def merge_notes(notes) -> list[str]:
+    """Notes that differ in a few words print once: "Wording condensed; check the official C3 Framework
+    text before printing." and "... official Common Core text ..." become one line naming both."""
+    distinct = list(dict.fromkeys(n.strip() for n in notes if n and n.strip()))
+    if len(distinct) < 2:
+        return distinct
+    words = [n.split() for n in distinct]
+    pre = 0
+    while all(len(w) > pre for w in words) and len({w[pre] for w in words}) == 1:
+        pre += 1
+    suf = 0
+    while all(len(w) > pre + suf for w in words) and len({w[-1 - suf] for w in words}) == 1:
+        suf += 1
+    if pre + suf == 0:
+        return distinct
+    middles = [" ".join(w[pre:len(w) - suf]) for w in words]
+    joined = ", ".join(middles[:-1]) + " and " + middles[-1]
+    head, tail = words[0][:pre], words[0][len(words[0]) - suf:] if suf else []
+    return [" ".join(head + [joined] + tail)]
+
+
+def normal_words(s: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", str(s or "")).lower().split())
+
+
 class Renderer:
-    def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None):
+    def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None,
+                 size: float | None = None):
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {EDITIONS}")
         self.project, self.lesson, self.edition = project, lesson, edition
@@ -71,6 +138,8 @@ class Renderer:
         self.answers = {k: (v or {}).get("value") for k, v in (self.work.get("answers") or {}).items()}
         self.qnum = 0
         self.assets: dict = {}
+        self.size = size  # the after sheet's type size when it must shrink to fit one sheet
+        self.slips: list = []  # (item id, number, "poll"/"exit", title) printed as slips (student edition)
 
     @property
     def teacher(self) -> bool:
@@ -83,7 +152,7 @@ class Renderer:
             '#import "civicnb.typ": *',
             typ.call("show: handout.with", title=typ.string(f"Lesson {m['id']}: {m['title']} ({EDITION_LABEL[self.edition]})"),
                      lesson=typ.string(m["id"]), edition=typ.string(EDITION_LABEL[self.edition]),
-                     as_of=typ.string(m["as_of"]), paper=typ.string(self.paper))])
+                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m)), paper=typ.string(self.paper))])
 
     def head(self) -> str:
         """The first student page: title, name line, targets (and vocabulary if no cell shows it)."""
@@ -121,7 +190,7 @@ class Renderer:
         out.append("#heading(level: 2)[Objectives]\n" + "\n".join(f"- {typ.inline(x)}" for x in m["i_can"]))
         rows = ", ".join(f"[{typ.text(s['framework'])}], [{typ.text(s['code'])}], [{typ.inline(s['text'])}]"
                          for s in m["standards"])
-        notes = sorted({s["note"] for s in m["standards"] if s.get("note")})
+        notes = merge_notes([s["note"] for s in m["standards"] if s.get("note")])
         out.append("#heading(level: 2)[Standards]\n"
                    f"#table(columns: (auto, auto, 1fr), table.header([*Framework*], [*Code*], [*What students do*]), {rows})"
                    + "".join(f"\n\n#text(size: 9pt)[{typ.inline(n)}]" for n in notes))
@@ -221,22 +290,62 @@ class Renderer:
             if data.get("reveals") and self.teacher:
                 label = reveal_label(self.lesson, data["reveals"])
                 return typ.call("revealbox", title, typ.content(body), typ.content(typ.text(
-                    f"Not in the student packet: this box answers {label}. Students read it after answering "
+                    f"This box answers {label}. Students read it after answering "
                     "(the notebook unlocks it then; on paper, hand out the after-the-lesson sheet).")))
             return typ.call("factblock", title, typ.content(body))
         # an exercise
         k = kind_of(data)
         self.qnum = self.lesson.number_of(item_id) or self.qnum + 1
+        slip = slip_kind(data)
+        if slip and self.edition == "student":  # printed on its own slip at the end; a pointer here
+            self.slips.append((item_id, self.qnum, slip, data.get("title") or ""))
+            return self.slip_pointer(item_id, self.qnum, slip, data.get("title") or "")
         if self.edition == "teacher":
             view = k.key(data)
+            if slip:
+                view = f"#text(size: 9.5pt, style: \"italic\")[{typ.text(SLIP_TEACHER[slip])}]\n\n" + view
         elif self.edition == "worksheet":
             view = k.filled(data, self.answers.get(item_id))
         else:
             view = k.paper(data)
-        title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
+        same = normal_words(data.get("title")) == normal_words(getattr(self, "_heading", None))
+        title = typ.content(typ.text(data["title"])) if data.get("title") and not same else "none"
+        return self.question(k, data, title, view)
+
+    def question(self, k, data, title, view) -> str:
         prompt = typ.inline(data["prompt"]) + cite_mark(k.prompt_sources(data))
         return typ.call("question", str(self.qnum), title, typ.content(prompt),
                         typ.content(view))
+
+    # -- slips: the private poll and the exit ticket print apart from the named packet ----------------
+    def slip_pointer(self, item_id, num, slip, title) -> str:
+        where = f"#context {{ let q = query(<civicnb-slip-{item_id}>); if q.len() > 0 {{ str(counter(page).at(q.first().location()).first()) }} }}"
+        name = f"Question {num}" + (f" ({title})" if title else "")
+        text = (f"{name} is on a separate slip with no name line, page " if slip == "poll"
+                else f"{name} is on a separate slip, page ")
+        tail = (". Do not write your name on it." if slip == "poll"
+                else ". Your teacher will say when to fill it in and hand it in.")
+        return typ.call("notebox", typ.content(typ.text("On a slip.")),
+                        typ.content(typ.text(text) + where + typ.text(tail)))
+
+    def slip_section(self) -> str:
+        """The student edition's slips, after the packet: each cut off and handed in on its own."""
+        if self.edition != "student" or not self.slips:
+            return ""
+        m = self.lesson.meta
+        out = ["#pagebreak(weak: true)"]
+        for item_id, num, slip, title in self.slips:
+            data = self.lesson.exercises[item_id]
+            k = kind_of(data)
+            self.qnum = num
+            kicker = f"Lesson {m['id']} · " + (f"{title or 'Poll'} · no name" if slip == "poll" else title or "Exit ticket")
+            note = typ.content(typ.text(SLIP_NOTE[slip]))
+            body = self.question(k, data, "none", k.paper(data))
+            out.append(typ.call("slip", typ.content(typ.text(kicker)), note, typ.content(body),
+                                named="false" if slip == "poll" else "true",
+                                tag=typ.string(f"civicnb-slip-{item_id}")))
+        out.append("#cutline()")
+        return "\n\n".join(out)
 
     def figure(self, fig) -> str:
         from ..charts import figure_svg
@@ -315,7 +424,10 @@ class Renderer:
                 f"{cite_mark(e['sources'])} #text(size: 8pt)[{typ.text('(as of ' + e['as_of'] + ')')}]"
                 for e in c["evidence"])
             where = f"¶{c['paragraph']}" if c["paragraph"] else "headline"
-            cells += [typ.content(f"#strong[{typ.text(self.lesson.label_of(c['id']))}] \\ " + typ.text(where)),
+            card = re.match(r"(Question \d+) \(", self.lesson.label_of(c["id"]))
+            if card:  # the card students answer it on
+                where += f" · card: {card.group(1)}"
+            cells += [typ.content(f"#strong[{typ.text('Claim ' + str(self.lesson.number_of(c['id'])))}] \\ " + typ.text(where)),
                       typ.content(typ.inline(c["paraphrase"]) + f" \\ #text(size: 8.5pt)[{typ.text(c['type'].replace('-', ' '))}]"),
                       typ.content(f"#strong[{typ.text(VERDICT_LABEL[c['verdict']])}] \\ " + typ.inline(c["verdict_why"])
                                   + "\n" + evidence)]
@@ -364,9 +476,15 @@ class Renderer:
                     if periods > 1:
                         text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
                 out.append(text)
+                lines = [x.strip() for x in _cell_source(cell).splitlines() if x.strip()]
+                # a heading that ends the cell introduces the next item: its title need not repeat it
+                self._heading = lines[-1].lstrip("#").strip() if lines and lines[-1].startswith("#") else None
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
-                out.append(self.item(show) if show else self.output(cell))
+                piece = self.item(show) if show else self.output(cell)
+                out.append(piece)
+                if piece:
+                    self._heading = None
         return "\n\n".join(o for o in out if o)
 
     def _once(self, body: str) -> str:
@@ -387,7 +505,7 @@ class Renderer:
     COPY_NOTE = {"mirror": " Link: a copy on another site, not the publisher's own page.",  # sources.yml `copy`
                  "archive": " Link: an archive copy."}
 
-    def sources_list(self, order: list[str], compact: bool = False) -> str:
+    def sources_list(self, order: list[str], compact: bool = False, numbers: list | None = None) -> str:
         """The numbered source list. Teacher editions give every detail; student editions a compact
         list (publisher, date, title, address) of the first few sources at each spot. A student list
         never sends a reader to a mirror or archive copy (a page that would fail the unit's own
@@ -408,17 +526,32 @@ class Renderer:
             entries.append(typ.content(typ.text(txt) + f"#link({typ.string(s['url'])})[{typ.text(s['url'])}]"))
         if not entries:
             entries.append(typ.content(typ.text("No sources are cited on this handout.")))
-        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false")
+        nums = typ.array(str(n) for n in numbers) if numbers else "none"
+        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false", numbers=nums)
 
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
         student = Renderer(self.project, self.lesson, "student", self.paper)
         student._cells = nb.get("cells", [])
-        body = student.head() + student.cells(nb)
+        body = student.head() + student.cells(nb) + student.slip_section()
         order: list[str] = []
         for mm in _CITE_RE.finditer(body):
             for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
                 if sid and sid not in order:
+                    order.append(sid)
+        return order
+
+    def unit_order(self, nb: dict) -> list[str]:
+        """The teacher edition's source numbers: the student edition's, then the sources only the
+        teacher edition cites, in its order. Every handout of a lesson uses these numbers."""
+        order = self.student_order(nb)
+        teacher = Renderer(self.project, self.lesson, "teacher", self.paper)
+        teacher._cells = nb.get("cells", [])
+        body = "\n\n".join([teacher.plan_pages(), teacher.head(), teacher.cells(nb), teacher.source_packet(),
+                             teacher.claims_appendix()])
+        for mm in _CITE_RE.finditer(body):
+            for sid in [x for x in mm.group(1).split(",") if x]:
+                if sid not in order:
                     order.append(sid)
         return order
 
@@ -432,7 +565,11 @@ class Renderer:
         """One page for after the lesson: every box that answers questions, never in the student packet."""
         m = self.lesson.meta
         blocks = self.reveal_blocks()
-        answered = [i for b in blocks for i in b["reveals"]]
+        from ..exercises.base import SELF_CHECK
+
+        answered = [i for b in blocks for i in b["reveals"]] + [
+            e for e in self.lesson.exercise_order
+            if e in self.lesson.exercises and kind_of(self.lesson.exercises[e]).mode == SELF_CHECK]
         kicker = f"{self.project.unit['title']} · Lesson {m['id']} · After the lesson"
         parts = [typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
                           subtitle=typ.content(typ.text(
@@ -447,8 +584,36 @@ class Renderer:
                 body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + b['as_of'] + ')')}]"
             note = typ.text(f"Answers {reveal_label(self.lesson, b['reveals'])}.")
             parts.append(typ.call("factblock", typ.content(typ.text(b.get("title") or "")),
-                                  typ.content(f"#text(size: 9pt, style: \"italic\")[{note}]\n\n" + body)))
-        return "#set text(size: 10pt)\n#set par(leading: 0.55em)\n\n" + "\n\n".join(parts)
+                                  typ.content(f"#text(size: 0.8em, style: \"italic\")[{note}]\n\n" + body)))
+        parts.append(self.answer_table())
+        # the student edition's type and margins; smaller only when the sheet must shrink to fit
+        size = f"#set text(size: {self.size}pt)\n" if self.size else ""
+        return size + "\n\n".join(p for p in parts if p)
+
+    def answer_table(self) -> str:
+        """The after sheet's answers: each self-check question's number and key answer, with the
+        answers also accepted. The at-a-glance key's data, without the teacher's notes."""
+        from ..exercises.base import SELF_CHECK
+
+        cells = []
+        for eid in self.lesson.exercise_order:
+            ex = self.lesson.exercises.get(eid)
+            if not ex:
+                continue
+            k = kind_of(ex)
+            if k.mode != SELF_CHECK:
+                continue
+            answer, accept = k.glance(ex)
+            cells += [f"[#strong[{typ.text(str(self.lesson.number_of(eid)))}]]", f"[{typ.inline(ex.get('title') or '')}]",
+                      f"[{answer}]", f"[{accept}]"]
+        if not cells:
+            return ""
+        intro = typ.text("The answers the notebook checks, for classes that worked on paper. "
+                         "An answer in the last column is also right when your reason explains it.")
+        return ("#heading(level: 2)[Answers to the self-check questions]\n"
+                f"#text(size: 0.85em)[{intro}]\n\n"
+                "#block[#set text(size: 0.85em)\n#table(columns: (auto, 1.2in, 1fr, 1.3in), inset: 3pt, align: left + top, "
+                "table.header([*\\#*], [*Question*], [*Answer*], [*Also right*]), " + ", ".join(cells) + ")]")
 
     def render(self, nb: dict) -> Rendered:
         self._cells = nb.get("cells", [])
@@ -457,9 +622,13 @@ class Renderer:
         else:
             plan = self.plan_pages() if self.teacher else ""
             body = "\n\n".join([plan, self.head(), self.cells(nb), self.source_packet(), self.claims_appendix()])
+        slips = self.slip_section()
         # Every edition numbers sources as the student edition does, so "see source 3" means the same
         # source on both; sources that only the teacher edition cites are numbered after those.
         order: list[str] = self.student_order(nb) if self.edition in ("teacher", "worksheet") else []
+        if self.edition == "after":
+            order = self.unit_order(nb)
+        cited: list[str] = []
         few = self.edition in ("student", "worksheet", "after")
 
         def number(mm):
@@ -472,14 +641,28 @@ class Renderer:
                     raise KeyError(f"unknown source id {sid!r} (run `civicnb check`)")
                 if sid not in order:
                     order.append(sid)
+                if sid not in cited:
+                    cited.append(sid)
                 nums.append(str(order.index(sid) + 1))
             nums = sorted(set(nums), key=int)
             return f"#cite-mark({typ.string(', '.join(nums))});" if nums else ""
 
         body = _CITE_RE.sub(number, body)
-        source = self.preamble() + "\n\n" + self._once(body) + "\n\n" + self.sources_list(order, compact=few) + "\n"
+        slips = _CITE_RE.sub(number, slips)
+        if self.edition == "after":  # only what it cites, under the numbers the student edition uses
+            listed = sorted(cited, key=order.index)
+            sources = self.sources_list(listed, compact=True, numbers=[order.index(x) + 1 for x in listed])
+        else:
+            sources = self.sources_list(order, compact=few)
+        source = (self.preamble() + "\n\n" + self._once(body) + "\n\n" + sources + "\n"
+                  + (f"\n{self._once(slips)}\n" if slips else ""))
         return Rendered(source, dict(self.assets), order)
 
 
-def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None) -> Rendered:
-    return Renderer(project, lesson, edition, paper, work).render(nb)
+def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None,
+           size: float | None = None) -> Rendered:
+    return Renderer(project, lesson, edition, paper, work, size).render(nb)
+
+
+AFTER_SIZES = (None, 11, 10.5, 10, 9.5, 9)  # the after sheet: student size first, smaller only to fit
+AFTER_PAGES = 2  # one sheet, printed on both sides
