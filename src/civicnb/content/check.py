@@ -259,6 +259,9 @@ class Checker:
                 self.add(lesson.rel("teacher.md"), line, f"unknown source id {sid!r} in citation [@{sid}]")
         self.check_notebook(lesson)
         self.check_balance(lesson, meta)
+        from .cards import check_cards  # law and perspective cards, the debate's balance ledger
+
+        check_cards(self, lesson, as_of)
         self.check_fit(lesson)
 
     # -- balance ledger --------------------------------------------------------------------------
