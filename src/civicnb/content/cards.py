@@ -91,17 +91,14 @@ def law_block(card) -> dict:
             "perspective": card.get("perspective")}
 
 
-def perspective_block(card, qs: dict) -> dict:
+def perspective_block(card) -> dict:
     """A perspective card as a box: who, the position, and the strongest sourced arguments."""
     rows = []
     for a in card.get("arguments") or []:
         if isinstance(a, dict):
             rows.append(a.get("point", ""))
     sources = _uniq(s for a in card.get("arguments") or [] if isinstance(a, dict) for s in a.get("sources") or [])
-    q = qs.get(card.get("question")) or {}
     text = card.get("position", "")
-    if q.get("text"):
-        text = f"On the question “{q['text']}”: {text}"
     return {"id": card.get("id"), "title": f"Perspective card: {card.get('role', '')}", "text": text,
             "list": rows, "sources": sources, "as_of": card.get("as_of")}
 
@@ -114,6 +111,8 @@ def next_block(lesson):
     rel = data["from"]
     tl = load_yaml(lesson.project.lessons_dir / rel, f"lessons/{rel}")
     events = [e for e in (tl or {}).get("events") or [] if isinstance(e, dict) and e.get("after_article")]
+    if isinstance(data.get("select"), list):  # only these events (ids), e.g. to fit a period's reading
+        events = [e for e in events if e.get("id") in data["select"]]
     events.sort(key=lambda e: str(e.get("date")))
     rows = [f"**{_when(str(e['date']))}.** {' '.join(str(e.get('text', '')).split())}" for e in events]
     for entry in data.get("log") or []:
@@ -135,9 +134,8 @@ def card_blocks(lesson) -> dict:
     try:
         for c in law_cards(lesson):
             out[c.get("id")] = law_block(c)
-        qs = {q.get("id"): q for q in questions(lesson)}
         for c in perspective_cards(lesson):
-            out[c.get("id")] = perspective_block(c, qs)
+            out[c.get("id")] = perspective_block(c)
         nb = next_block(lesson)
         if nb:
             out[NEXT_ID] = nb
