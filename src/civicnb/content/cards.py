@@ -83,9 +83,8 @@ def law_block(card) -> dict:
         rows.append(f"**What it says (our summary, not a quotation):** {card['paraphrase']}")
     rows.append(f"**In plain words:** {card.get('meaning', '')}")
     rows.append(f"**How it bears on the offer:** {card.get('bears_on', '')}")
-    kind = QUESTION_KINDS.get(card.get("question"))
-    if kind:
-        rows.append(f"**Kind of question:** {kind}.")
+    # card["question"] (settled, contested...) stays out of print: the question map asks students
+    # to find each kind, so the card must not answer it
     return {"id": card.get("id"), "title": f"Law card: {card.get('title', '')}", "list": rows,
             "sources": list(card.get("sources") or []), "as_of": card.get("as_of"),
             "perspective": card.get("perspective")}
