@@ -214,3 +214,5 @@ def test_student_packet_prints_cards_and_no_key(packets, project):
                      "That is what 18 U.S.C. § 4100 says."):
         assert squash(key_text) not in s and squash(key_text) in t
     assert squash("One-period version") in t and squash("One-period version") not in s
+    # each perspective card's balance mix prints for the teacher only
+    assert squash("Balance ledger: 3 U.S. government; supports 3 yes.") in t and "Balanceledger" not in s

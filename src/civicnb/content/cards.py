@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 
+from .balance import perspective_mix
 from .yamlload import ContentError, LDict, load_yaml
 
 LAW_FILE = "law-cards.yml"
@@ -98,8 +99,12 @@ def perspective_block(card) -> dict:
             rows.append(a.get("point", ""))
     sources = _uniq(s for a in card.get("arguments") or [] if isinstance(a, dict) for s in a.get("sources") or [])
     text = card.get("position", "")
+    args = [a for a in card.get("arguments") or [] if isinstance(a, dict)]
+    sides = Counter(str(a.get("favours")) for a in args)
+    teacher = (f"Balance ledger: {perspective_mix(args)}; supports "
+               + ", ".join(f"{n} {side}" for side, n in sides.items()) + ".")
     return {"id": card.get("id"), "title": f"Perspective card: {card.get('role', '')}", "text": text,
-            "list": rows, "sources": sources, "as_of": card.get("as_of")}
+            "list": rows, "sources": sources, "as_of": card.get("as_of"), "teacher_line": teacher}
 
 
 def next_block(lesson):
