@@ -30,12 +30,6 @@ LAW_FILE = "law-cards.yml"
 PERSPECTIVE_FILE = "perspectives.yml"
 NEXT_FILE = "whats-next.yml"
 NEXT_ID = "what-happened-next"
-QUESTION_KINDS = {
-    "factual": "factual and checkable",
-    "settled": "settled in law",
-    "contested": "contested in law",
-    "open": "open policy and values",
-}
 # The larger side of a debated question may have at most this many times the evidence items of the
 # smaller side (and at most one more when both are small): "comparable", per the balance rule.
 MAX_RATIO = 1.5
