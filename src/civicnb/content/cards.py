@@ -91,7 +91,9 @@ def perspective_block(card) -> dict:
     for a in card.get("arguments") or []:
         if isinstance(a, dict):
             rows.append(a.get("point", ""))
-    sources = _uniq(s for a in card.get("arguments") or [] if isinstance(a, dict) for s in a.get("sources") or [])
+    # each argument's first source comes first: a student packet prints only a box's first few sources
+    per_arg = [list(a.get("sources") or []) for a in card.get("arguments") or [] if isinstance(a, dict)]
+    sources = _uniq([s[0] for s in per_arg if s] + [x for s in per_arg for x in s[1:]])
     text = card.get("position", "")
     args = [a for a in card.get("arguments") or [] if isinstance(a, dict)]
     sides = Counter(str(a.get("favours")) for a in args)
