@@ -99,6 +99,16 @@ def test_what_happened_next_follows_an_edit_to_the_timeline_and_the_log(real_cop
     assert box["list"][-1] == "**Update, 1 November 2026.** A new ruling."
 
 
+def test_editing_lesson_01_timeline_rebuilds_lesson_03_handouts(real_copy):
+    from civicnb.build import input_hash
+
+    before = input_hash(real_copy, L03, "student", "letter")
+    tl = real_copy.root / "lessons" / "01-claims" / "timeline.yml"
+    tl.write_text(tl.read_text(encoding="utf-8").replace("as_of: 2026-11-29", "as_of: 2026-11-28", 1),
+                  encoding="utf-8")
+    assert input_hash(real_copy, L03, "student", "letter") != before
+
+
 # -- the balance ledger fails when the sides are not comparable -----------------------------------
 
 NO_SIDE = ("persp-lawyer", "persp-investigator", "persp-congress-no")

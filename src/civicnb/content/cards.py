@@ -312,3 +312,19 @@ def card_titles(lesson) -> dict:
     except (ContentError, OSError, ValueError, TypeError, AttributeError):
         pass
     return out
+
+
+def shared_inputs(lessons_dir, lesson_name: str) -> list:
+    """Files in other lessons that this lesson's handouts print (the timeline that "what happened
+    next" is built from), so that editing them rebuilds this lesson's handouts. A text check: the
+    build's fast path loads no YAML."""
+    import re
+    from pathlib import Path
+
+    path = Path(lessons_dir) / lesson_name / NEXT_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    m = re.search(r"(?m)^from:\s*['\"]?([^'\"\s#]+)", text)
+    return [Path(lessons_dir) / m.group(1)] if m else []
