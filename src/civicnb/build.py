@@ -30,6 +30,9 @@ def input_hash(project, lesson_name: str, edition: str, paper: str) -> str:
     for folder in (project.lessons_dir / lesson_name, project.lessons_dir / "article", project.lessons_dir / "data"):
         if folder.is_dir():
             shared += [p for p in folder.rglob("*") if p.is_file() and p.name != "copy.txt"]
+    from .content.cards import shared_inputs  # e.g. lesson 01's timeline, printed in lesson 03
+
+    shared += shared_inputs(project.lessons_dir, lesson_name)
     inputs = sorted(set(shared)) + [root / "notebooks" / f"{lesson_name}.ipynb"]
     copy = project.article_copy()
     h.update(f"{edition}|{paper}|copy={'yes' if copy else 'no'}".encode())

@@ -260,6 +260,9 @@ class Checker:
                 self.add(lesson.rel("teacher.md"), line, f"unknown source id {sid!r} in citation [@{sid}]")
         self.check_notebook(lesson)
         self.check_balance(lesson, meta)
+        from .cards import check_cards  # law and perspective cards, the debate's balance ledger
+
+        check_cards(self, lesson, as_of)
         self.check_fit(lesson)
 
     # -- balance ledger --------------------------------------------------------------------------
@@ -732,8 +735,8 @@ class Checker:
                           "9-10 readers (split the period, make a part homework, or list alternatives)")
         for alt in meta.get("alternatives") or []:
             for i, item in enumerate(alt.get("items") or [] if isinstance(alt, dict) else []):
-                if item not in lesson.exercises:
-                    self.add(lf, alt["items"].line_of(i), f"alternatives: {item!r} is not an exercise of this lesson")
+                if item not in lesson.exercises and item not in lesson.blocks:  # a card set is boxes
+                    self.add(lf, alt["items"].line_of(i), f"alternatives: {item!r} is not an exercise or box of this lesson")
 
     def check_answer_space(self, lesson):
         """Answer lines on paper fit what the prompt asks (warning)."""

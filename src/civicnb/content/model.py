@@ -253,6 +253,11 @@ class Lesson:
             for b in meta.get(key) or []:
                 if isinstance(b, dict) and b.get("id") and b.get("id") not in labels:
                     put(b["id"], f"“{b.get('title') or b['id']}”")
+        from .cards import card_titles  # cards in the lesson's data files are boxes too
+
+        for key, title in card_titles(self).items():
+            if key not in labels:
+                put(key, f"“{title}”")
         for key in dup:
             labels.pop(key, None)
         return labels
@@ -401,6 +406,10 @@ class Lesson:
             for b in self.meta.get(key) or []:
                 if isinstance(b, dict):
                     out[b.get("id")] = b
+        from .cards import card_blocks  # law, perspective and "what happened next" boxes (data files)
+
+        for k, b in card_blocks(self).items():
+            out.setdefault(k, b)
         return out
 
     def item(self, item_id: str):
@@ -434,6 +443,7 @@ class Lesson:
 
         walk(self.meta)
         walk(self.exercise_list)
+        walk(list(self.blocks.values()))
         for fig in self.figures.values():
             seen.update((sid, None) for sid in figure_sources(self.project, fig))
         return list(seen)

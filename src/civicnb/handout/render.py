@@ -287,6 +287,8 @@ class Renderer:
             body += cite_mark(data.get("sources"))
             if data.get("as_of") and self.teacher:
                 body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + data['as_of'] + ')')}]"
+            if data.get("teacher_line") and self.teacher:  # e.g. a perspective card's balance mix
+                body += "\n\n" + f"#text(size: 8.5pt)[#emph[{typ.text(data['teacher_line'])}]]"
             if data.get("reveals") and self.teacher:
                 label = reveal_label(self.lesson, data["reveals"])
                 return typ.call("revealbox", title, typ.content(body), typ.content(typ.text(
