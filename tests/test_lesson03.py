@@ -226,3 +226,16 @@ def test_student_packet_prints_cards_and_no_key(packets, project):
     assert squash("One-period version") in t and squash("One-period version") not in s
     # each perspective card's balance mix prints for the teacher only
     assert squash("Balance ledger: 3 U.S. government; supports 3 yes.") in t and "Balanceledger" not in s
+
+
+def test_check_fails_when_the_repeated_poll_drifts_from_lesson_00(real_copy):
+    """A reworded statement in one of the two polls breaks the before/after pairing: check says so."""
+    from civicnb.content.check import check_project
+    from civicnb.content.model import Project
+
+    ef = real_copy.lessons_dir / "00-before-we-begin" / "exercises.yml"
+    text = ef.read_text(encoding="utf-8")
+    assert "protecting the\n" in text or "protecting the public" in text
+    ef.write_text(text.replace("quickly matters more", "quickly always matters more", 1), encoding="utf-8")
+    problems = [str(p) for p in check_project(Project(real_copy.root))]
+    assert any("poll 'unit-poll' asks different statements" in p for p in problems), problems

@@ -190,6 +190,28 @@ class Checker:
                 ok = False
         return ok
 
+    def check_poll_pairs(self):
+        """Polls that share a poll id (the before-unit and after-unit polls) ask the same statements
+        with the same ids, so `civicnb summary` can pair the class counts before and after."""
+        first: dict = {}
+        for name in self.project.lesson_names:
+            lesson = self.project.lesson(name)
+            try:
+                exercises = lesson.exercise_list
+            except ContentError:
+                continue  # already reported
+            for ex in exercises:
+                if not isinstance(ex, dict) or ex.get("kind") != "scale" or not ex.get("poll"):
+                    continue
+                stmts = [(s.get("id"), " ".join(str(s.get("text", "")).split()))
+                         for s in ex.get("statements") or [] if isinstance(s, dict)]
+                seen = first.setdefault(ex["poll"], (lesson, ex, stmts))
+                if seen[2] != stmts:
+                    self.add(lesson.rel("exercises.yml"), ex.line,
+                             f"poll {ex['poll']!r} asks different statements here than in "
+                             f"{seen[0].rel('exercises.yml')} ({seen[1].get('id')!r}); a repeated poll must ask "
+                             "the same statements, with the same ids, so the before and after counts pair up")
+
     # -- lessons ---------------------------------------------------------------------------------
     def check_lesson(self, lesson):
         lf = lesson.rel("lesson.yml")
@@ -846,6 +868,7 @@ class Checker:
                 if (lesson.dir / "teacher.md").exists():
                     self.guarded(lesson.rel("teacher.md"), self.check_teacher_md, lesson)
             self.guarded("notebooks/index.ipynb", self.check_index)
+            self.guarded("lessons/unit.yml", self.check_poll_pairs)
         return sorted(set(self.problems))
 
 
