@@ -277,3 +277,20 @@ def test_editions_number_sources_alike(project):
         student = render(project, lesson, nb, "student").source_ids
         teacher = render(project, lesson, nb, "teacher").source_ids
         assert teacher[:len(student)] == student
+
+
+def test_sort_widget_names_items_by_the_letters_the_paper_prints(project):
+    """One numbering: the notebook's sort rows carry the same letters (item C) as the handouts."""
+    from civicnb.exercises import kind_of
+    from civicnb.exercises.sorting import item_letter
+    from civicnb.handout import typ
+
+    lesson = project.lesson("01")
+    ex = lesson.exercises["claim-sort"]
+    k = kind_of(ex)
+    box = k.widget(ex, None, lambda a: None)
+    paper = k.paper(ex)
+    for n, (item_id, dd) in enumerate(box.controls.items(), 1):
+        assert dd.description == f"Item {item_letter(n)}"
+        text = next(it["text"] for it in ex["items"] if it["id"] == item_id)
+        assert typ.text(f"{item_letter(n)}. ") + typ.inline(text) in paper, (n, item_id)

@@ -7,10 +7,10 @@ from . import chart
 
 # series id -> (legend label, line style, marker, face colour); black and grey only
 STYLES = {
-    "capacity-official": ("Official capacity (the government says)", "--", "s", "black"),
-    "capacity-disputed": ("Other capacity figures (disputed)", ":", "D", "white"),
-    "population-reported": ("Prisoners held, reported", "-", "o", "black"),
-    "population-estimate": ("Estimate by a news outlet, a lower bound (not official)", "none", "^", "white"),
+    "capacity-official": ("Capacity: government figure", "--", "s", "black"),
+    "capacity-disputed": ("Capacity: other figures", ":", "D", "white"),
+    "population-reported": ("Prisoners held: reported count", "-", "o", "black"),
+    "population-estimate": ("Prisoners held: news estimate (arrow: more than)", "none", "^", "white"),
 }
 BOUND_ARROW = 4500  # people: how far the arrow of a "more than" (or "fewer than") figure reaches
 

@@ -113,7 +113,7 @@ class Sort(Kind):
         rows, controls = [], {}
         for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
             dd = W.Dropdown(options=opts, value=placed.get(it["id"], ""),
-                            description=f"Item {n}", layout=W.Layout(width="16em"),
+                            description=f"Item {item_letter(n)}", layout=W.Layout(width="16em"),
                             style={"description_width": "4em"})
             dd.item_id = it["id"]
             controls[it["id"]] = dd
