@@ -467,3 +467,16 @@ def test_the_start_line_is_not_counted_as_reading(real_copy):
     before = words_per_period(lesson, nb)
     nb["cells"][0]["source"] = "Start here. " * 300
     assert words_per_period(lesson, nb) == before
+
+
+def test_check_fails_on_a_lesson_code_cell_that_shows_no_item(real_copy):
+    """Student mode runs and hides the L.show cells; any other code cell leaves a saved widget that shows
+    "model not found" when the notebook is reopened (found in the browser with lesson 02's checklist)."""
+    nbp = real_copy.root / "notebooks" / "02-reading-like-a-fact-checker.ipynb"
+    nb = json.loads(nbp.read_text())
+    nb["cells"].insert(3, {"cell_type": "code", "execution_count": None, "outputs": [], "id": "x1",
+                           "metadata": {"editable": False, "deletable": False},
+                           "source": "from civicnb.checklist import checklist_box\nchecklist_box()"})
+    nbp.write_text(json.dumps(nb))
+    problems, _ = _check(real_copy)
+    assert any("cell 4 is a code cell that shows no lesson item" in p for p in problems), problems

@@ -365,8 +365,7 @@ def test_notebook_runs_and_checklist_box_works(tmp_path):
     assert not errors, errors
     out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     assert out.split() == ["PROMPT", "CRITICS", "EMPTY"]
-    box_cell = next(c for c in nb.cells if c.cell_type == "code" and "checklist_box()" in c.source
-                    and "box.run" not in c.source)
+    box_cell = next(c for c in nb.cells if c.cell_type == "code" and 'L.show("checklist")' in c.source)
     widgets = [o for o in box_cell.outputs if "application/vnd.jupyter.widget-view+json" in (o.get("data") or {})]
     assert len(widgets) == 1, "the checklist box must appear once, not twice"
 

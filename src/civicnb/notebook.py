@@ -197,6 +197,10 @@ class LessonSession:
                           f"{self.cite_html(cn.get('sources'))}{self.as_of_html(cn.get('as_of'))}</div>")
         if kind == "save-panel":
             return self._save_panel()
+        if kind == "checklist":  # the reusable loaded-language and attribution checklist (notebook only)
+            from .checklist import checklist_box
+
+            return checklist_box()
         if kind == "sources":
             return W.HTML(self._sources_html())
         raise KeyError(item_id)

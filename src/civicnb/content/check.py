@@ -550,6 +550,11 @@ class Checker:
             if m.get("editable") is not False or m.get("deletable") is not False:
                 self.add(rel, i, f"cell {i} is not locked; set its metadata editable and deletable to false "
                                  "(tools/nbwrite.py writes lesson notebooks this way)")
+            if cell.get("cell_type") == "code" and not ((m.get("civicnb") or {}).get("show")):
+                self.add(rel, i, f"cell {i} is a code cell that shows no lesson item; in a lesson notebook every "
+                                 "code cell is L.show(\"item-id\") with cell metadata civicnb.show (student mode runs "
+                                 "and hides exactly those cells; a saved widget of any other cell shows an error "
+                                 "when the notebook is reopened)")
         first = nb["cells"][0] if nb["cells"] else {}
         if "civicnb-start" not in ((first.get("metadata") or {}).get("tags") or []):
             self.add(rel, 1, "the first cell must be the start line, tagged civicnb-start (how to start the lesson "

@@ -15,7 +15,7 @@ from pathlib import Path
 from .yamlload import ContentError, LDict, expect, load_yaml, read_text_file
 
 SPECIAL_ITEMS = ("header", "essential-question", "i-can", "vocabulary", "content-note", "save-panel",
-                 "sources")
+                 "sources", "checklist")
 ARTICLE_ITEMS = ("article-citation", "article-map", "article-text")
 ARTICLE_COPY = "lessons/article/copy.txt"  # where a teacher may put their own copy (git-ignored)
 # A reference to other items in lesson text: [[claim-07]], [[check-04]], [[s-capacity]], [[p14]], or a

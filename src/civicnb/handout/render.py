@@ -30,7 +30,7 @@ EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "wo
                  "after": "After the lesson"}
 STUDENT_CITES = 3  # at most this many citation numbers at one spot of a student edition
 PAPERS = {"letter": "us-letter", "us-letter": "us-letter", "a4": "a4"}
-SKIP_IN_PRINT = {"header", "i-can", "essential-question", "save-panel", "sources"}
+SKIP_IN_PRINT = {"header", "i-can", "essential-question", "save-panel", "sources", "checklist"}
 _CITE_RE = re.compile(f"{CITE_MARK}cite:([^{CITE_MARK}]*){CITE_MARK}")
 
 
