@@ -303,6 +303,8 @@ class Renderer:
             self.slips.append((item_id, self.qnum, slip, data.get("title") or ""))
             return self.slip_pointer(item_id, self.qnum, slip, data.get("title") or "")
         if self.edition == "teacher":
+            if data.get("kind") == "scale" and data.get("poll"):
+                data = dict(data, _poll=self.poll_pair(item_id, data["poll"]))
             view = k.key(data)
             if slip:
                 view = f"#text(size: 9.5pt, style: \"italic\")[{typ.text(SLIP_TEACHER[slip])}]\n\n" + view
@@ -313,6 +315,26 @@ class Renderer:
         same = normal_words(data.get("title")) == normal_words(getattr(self, "_heading", None))
         title = typ.content(typ.text(data["title"])) if data.get("title") and not same else "none"
         return self.question(k, data, title, view)
+
+    def poll_pair(self, item_id: str, poll: str) -> dict:
+        """Where else the unit asks this poll: {"before": (lesson id, number)} on a repeat, or
+        {"later": (lesson id, number)} on the first, from the lessons in unit order."""
+        asked = []
+        for name in self.project.lesson_names:
+            lesson = self.lesson if name == self.lesson.name else self.project.lesson(name)
+            try:
+                exercises = lesson.exercise_list
+            except Exception:  # a broken lesson is `civicnb check`'s to report
+                continue
+            for ex in exercises:
+                if isinstance(ex, dict) and ex.get("kind") == "scale" and ex.get("poll") == poll:
+                    asked.append((lesson, ex.get("id")))
+        here = next((i for i, (ls, eid) in enumerate(asked) if ls.name == self.lesson.name and eid == item_id), None)
+        if here is None or len(asked) < 2:
+            return {}
+        ref = asked[0] if here > 0 else asked[1]
+        where = (str(ref[0].meta.get("id") or ref[0].name), ref[0].number_of(ref[1]))
+        return {"before": where} if here > 0 else {"later": where}
 
     def question(self, k, data, title, view) -> str:
         prompt = typ.inline(data["prompt"]) + cite_mark(k.prompt_sources(data))
