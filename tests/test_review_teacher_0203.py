@@ -48,3 +48,88 @@ def test_repeated_poll_names_the_before_poll_and_prints_a_tally(project):
     # the first poll says where it comes back, and has no tally
     src0 = render(project, before, _nb(before), "teacher").source
     assert "Repeats later" in src0 and "of lesson 03" in src0 and "Before/after tally" not in src0
+
+
+# -- #5 one after-the-lesson sheet per class period --------------------------------------------------
+
+L02 = "02-reading-like-a-fact-checker"
+
+
+def test_after_sheets_are_per_period_in_the_build_plan(project, tmp_path):
+    from civicnb.build import output_name, plan
+
+    names = [j[4].name for j in plan(project, tmp_path, {}, editions=("after",))]
+    assert f"{L02}-after-1.pdf" in names and f"{L02}-after-3.pdf" in names
+    assert f"{L02}-after.pdf" not in names
+    assert output_name("00-x", "after", "letter") == "00-x-after.pdf"  # a one-period lesson keeps its name
+    assert output_name("00-x", "after", "a4", 2) == "00-x-after-2-a4.pdf"
+
+
+def test_each_after_sheet_holds_only_its_periods_items(project):
+    from civicnb.handout.render import item_periods
+
+    lesson = project.lesson("02")
+    nb = _nb(lesson)
+    where = item_periods(nb["cells"])
+    for period in (1, 2, 3):
+        src = render(project, lesson, nb, "after", period=period).source
+        for b in lesson.blocks.values():
+            if b.get("reveals"):
+                title = b.get("title") or ""
+                assert (f'"{title}"' in src) == (where[b["id"]] == period), (period, b["id"])
+        # its answer table holds only this period's questions
+        rows = {int(n) for n in __import__("re").findall(r'\[#strong\[#"(\d+)";\]\]', src)}
+        own = {lesson.number_of(e) for e, p in where.items() if p == period and e in lesson.exercises}
+        assert rows and rows <= own, (period, rows - own)
+        assert f"Period {period} of 3" in src
+
+
+def test_after_sheet_prints_only_numbers_in_the_student_list(project):
+    import re
+
+    lesson = project.lesson("02")
+    nb = _nb(lesson)
+    student = render(project, lesson, nb, "student")
+    listed = len(student.source_ids)
+    for period in (1, 2, 3):
+        src = render(project, lesson, nb, "after", period=period).source
+        marks = {int(x) for m in re.findall(r'#cite-mark\("([\d, ]+)"\)', src) for x in m.split(", ")}
+        assert marks and max(marks) <= listed, (period, sorted(marks), listed)
+    # the student list says which sources are for the after sheet
+    assert "(On the after-the-lesson sheet.)" in student.source
+
+
+# -- #16 one student packet per class period -----------------------------------------------------------
+
+def test_per_period_student_packet(project, tmp_path):
+    import re
+
+    from civicnb.handout.render import item_periods
+
+    lesson = project.lesson("02")
+    nb = _nb(lesson)
+    whole = render(project, lesson, nb, "student")
+    where = item_periods(nb["cells"])
+    for period in (1, 2, 3):
+        src = render(project, lesson, nb, "student", period=period).source
+        assert "nameline" in src and "targets" in src  # the title page parts
+        assert f"Period {period} of 3" in src
+        nums = {int(n) for n in re.findall(r'#question\((\d+),', src)}
+        own = {lesson.number_of(e) for e, p in where.items() if p == period and e in lesson.exercises}
+        assert nums and nums <= own, (period, nums - own)
+        # its own compact source list, under the whole packet's numbers
+        listed = re.search(r"numbers: \(([\d, ]+)\)", src)
+        assert listed
+        marks = {int(x) for m in re.findall(r'#cite-mark\("([\d, ]+)"\)', src) for x in m.split(", ")}
+        assert {int(x) for x in listed.group(1).replace(" ", "").strip(",").split(",")} == marks
+        assert max(marks) <= len(whole.source_ids)
+
+
+def test_build_per_period_writes_packets(project, tmp_path):
+    from civicnb.build import plan
+
+    names = [j[4].name for j in plan(project, tmp_path, {}, editions=("student",), per_period=True)]
+    assert f"{L02}-student.pdf" in names and f"{L02}-student-p1.pdf" in names and f"{L02}-student-p3.pdf" in names
+    assert not any(n.startswith("00-") and "-p1" in n for n in names)  # a one-period lesson: the whole packet
+    plain = [j[4].name for j in plan(project, tmp_path, {}, editions=("student",))]
+    assert f"{L02}-student-p1.pdf" not in plain
