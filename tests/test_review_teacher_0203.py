@@ -133,3 +133,31 @@ def test_build_per_period_writes_packets(project, tmp_path):
     assert not any(n.startswith("00-") and "-p1" in n for n in names)  # a one-period lesson: the whole packet
     plain = [j[4].name for j in plan(project, tmp_path, {}, editions=("student",))]
     assert f"{L02}-student-p1.pdf" not in plain
+
+
+# -- #10 the teacher edition says where each question is in the student packet -------------------------
+
+def test_teacher_edition_prints_each_questions_student_page(project, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+
+    from civicnb.handout.compile import compile_pdf, question_pages
+
+    lesson = project.lesson("02")
+    nb = _nb(lesson)
+    student = render(project, lesson, nb, "student")
+    pages = question_pages(tmp_path / "student", student.source, student.assets)
+    numbers = {lesson.number_of(e) for e in lesson.exercise_order if e in lesson.exercises}
+    assert set(pages) == numbers  # every question, slips included
+    # the recorded page is the page the question's number box is printed on
+    reader = PdfReader(__import__("io").BytesIO(compile_pdf(tmp_path / "s2", student.source, student.assets)))
+    q7 = lesson.exercises[lesson.exercise_order[[lesson.number_of(e) for e in lesson.exercise_order].index(7)]]
+    assert squash(q7["title"])[:25] in squash(reader.pages[pages[7] - 1].extract_text())
+    teacher = render(project, lesson, nb, "teacher", student_pages=pages).source
+    for n, page in pages.items():
+        assert f'where: "Student p. {page}"' in teacher
+    assert "[*Student page*]" in teacher
+    row = re.search(r'\[#strong\[#"7";\]\], \[[^\]]*\], \[#"(\d+)";\]', teacher)
+    assert row and int(row.group(1)) == pages[7]
+    assert "Student p." not in render(project, lesson, nb, "student").source

@@ -122,7 +122,13 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
         data = compile_fitted(workdir, lambda size: render(project, lesson, nb, edition, paper, size=size,
                                                            period=period), AFTER_SIZES, AFTER_PAGES)
     else:
-        r = render(project, lesson, nb, edition, paper, period=period)
+        pages = None
+        if edition == "teacher":  # "Student p. N": lay out the student edition and read its question pages
+            from .handout.compile import question_pages
+
+            st = render(project, lesson, nb, "student", paper)
+            pages = question_pages(build_root / f"{lesson_name}-student-pages-{paper}", st.source, st.assets)
+        r = render(project, lesson, nb, edition, paper, period=period, student_pages=pages)
         data = compile_pdf(workdir, r.source, r.assets)
     tmp = pdf.with_suffix(".pdf.tmp")
     tmp.write_bytes(data)

@@ -146,7 +146,7 @@ def normal_words(s: str) -> str:
 
 class Renderer:
     def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None,
-                 size: float | None = None, period: int | None = None):
+                 size: float | None = None, period: int | None = None, student_pages: dict | None = None):
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {EDITIONS}")
         self.project, self.lesson, self.edition = project, lesson, edition
@@ -159,6 +159,7 @@ class Renderer:
         self.assets: dict = {}
         self.size = size  # the after sheet's type size when it must shrink to fit one sheet
         self.slips: list = []  # (item id, number, "poll"/"exit", title) printed as slips (student edition)
+        self.student_pages = student_pages or {}  # teacher edition: {question number: student edition page}
         self.period = period  # the after sheet / student packet of one class period (None: the whole lesson)
         self._all_cells: list = []
         self.after_only: list = []  # source ids only the after-the-lesson sheets cite (student list: at the end)
@@ -274,14 +275,17 @@ class Renderer:
             k = kind_of(ex)
             answer, accept = k.glance(ex)
             title = ex.get("title") or ""
-            cells += [f"[#strong[{typ.text(str(self.lesson.number_of(eid)))}]]", f"[{typ.inline(title)}]",
-                      f"[{answer}]", f"[{accept}]"]
+            num = self.lesson.number_of(eid)
+            page = self.student_pages.get(num)
+            cells += [f"[#strong[{typ.text(str(num))}]]", f"[{typ.inline(title)}]",
+                      f"[{typ.text(str(page)) if page else ''}]", f"[{answer}]", f"[{accept}]"]
         if not cells:
             return ""
         return ("#heading(level: 2)[At-a-glance key]\n"
                 f"#text(size: 9.5pt)[{typ.text('Every question by the number students see. The notebook marks an also-accepted answer right; for a Check-it card, accept it when the reason says why. Grade written answers and Check-it reasons on the reasoning; the full key, exemplars and notes follow each question.')}]\n\n"
-                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.3in, 1fr, 1.45in), inset: 3pt, align: left + top, "
-                "table.header([*\\#*], [*Question*], [*Answer*], [*Also accept*]), " + ", ".join(cells) + ")]")
+                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.3in, auto, 1fr, 1.45in), inset: 3pt, align: left + top, "
+                "table.header([*\\#*], [*Question*], [*Student page*], [*Answer*], [*Also accept*]), "
+                + ", ".join(cells) + ")]")
 
     def item(self, item_id: str) -> str:
         kind, data = self.lesson.item(item_id)
@@ -363,8 +367,11 @@ class Renderer:
 
     def question(self, k, data, title, view) -> str:
         prompt = typ.inline(data["prompt"]) + cite_mark(k.prompt_sources(data))
+        extra = {}
+        if self.teacher and self.student_pages.get(self.qnum):
+            extra["where"] = typ.string(f"Student p. {self.student_pages[self.qnum]}")
         return typ.call("question", str(self.qnum), title, typ.content(prompt),
-                        typ.content(view))
+                        typ.content(view), **extra)
 
     # -- slips: the private poll and the exit ticket print apart from the named packet ----------------
     def slip_pointer(self, item_id, num, slip, title) -> str:
@@ -741,8 +748,8 @@ class Renderer:
 
 
 def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None,
-           size: float | None = None, period: int | None = None) -> Rendered:
-    return Renderer(project, lesson, edition, paper, work, size, period).render(nb)
+           size: float | None = None, period: int | None = None, student_pages: dict | None = None) -> Rendered:
+    return Renderer(project, lesson, edition, paper, work, size, period, student_pages).render(nb)
 
 
 AFTER_SIZES = (None, 11, 10.5, 10, 9.5, 9)  # the after sheet: student size first, smaller only to fit
