@@ -161,3 +161,48 @@ def test_teacher_edition_prints_each_questions_student_page(project, tmp_path):
     row = re.search(r'\[#strong\[#"7";\]\], \[[^\]]*\], \[#"(\d+)";\]', teacher)
     assert row and int(row.group(1)) == pages[7]
     assert "Student p." not in render(project, lesson, nb, "student").source
+
+
+# -- #11 tables stay whole; each jigsaw card set starts on a new page ---------------------------------
+
+def _pages_text(data):
+    import io
+
+    from pypdf import PdfReader
+
+    return [squash(p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_table_that_fits_on_a_page_is_not_split(tmp_path):
+    from civicnb.handout.compile import compile_pdf
+
+    rows = ", ".join(f"[Row {i}], [cell {i}]" for i in range(1, 21))
+    head = '#import "civicnb.typ": *\n#show: handout.with(title: "t", lesson: "99", edition: "e", as-of: "2026")\n'
+    # the table starts low on page 1: before the fix, its rows ran over onto page 2
+    pages = _pages_text(compile_pdf(tmp_path / "a", head + "#v(6in)\nText above.\n\n"
+                                    f"#table(columns: 2, {rows})"))
+    holder = [i for i, t in enumerate(pages) if "Row1cell1" in t]
+    assert holder and "Row20cell20" in pages[holder[0]], pages
+    # a table longer than a page still breaks between rows (and prints every row)
+    long = ", ".join(f"[Line {i}], [x]" for i in range(1, 121))
+    pages = _pages_text(compile_pdf(tmp_path / "b", head + f"#table(columns: 2, {long})"))
+    assert len(pages) >= 3 and "Line120x" in "".join(pages) and "Line1x" in pages[0]
+
+
+def test_each_card_set_starts_on_a_new_page_in_the_student_edition(project):
+    from civicnb.content.periods import alternatives
+
+    lesson = project.lesson("03")
+    nb = _nb(lesson)
+    r = render(project, lesson, nb, "student")
+    for group in alternatives(lesson.meta):
+        title = lesson.blocks[group[0]]["title"] if group[0] in lesson.blocks else None
+        assert title
+        before = r.source.split(f'"{title}"', 1)[0]
+        # the last thing before the set's heading (or first card) is a page break
+        tail = before[before.rfind("#pagebreak(weak: true)"):]
+        # (only the set's heading and the opening of its own first card come after the break)
+        assert "#pagebreak(weak: true)" in before and tail.count("#factblock") <= 1 and "#question" not in tail, group
+    # not in the teacher edition: its keys sit between the cards
+    teacher = render(project, lesson, nb, "teacher").source
+    assert teacher.count("#pagebreak(weak: true)") < r.source.count("#pagebreak(weak: true)")

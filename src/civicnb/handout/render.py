@@ -518,7 +518,8 @@ class Renderer:
         from ..content.periods import starts_period
 
         periods = 0
-        for cell in self._cells:
+        breaks = self.set_breaks(self._cells) if self.edition == "student" else set()
+        for index, cell in enumerate(self._cells):
             tags = _tags(cell)
             if "notebook-only" in tags or "teacher" in tags:
                 continue  # ("teacher" cells are an error in `civicnb check`: students would see them)
@@ -531,6 +532,8 @@ class Renderer:
                     periods += 1
                     if periods > 1:
                         text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
+                if index in breaks and text:
+                    text = "#pagebreak(weak: true)\n" + text  # a card set to cut apart: its own page
                 out.append(text)
                 lines = [x.strip() for x in _cell_source(cell).splitlines() if x.strip()]
                 # a heading that ends the cell introduces the next item: its title need not repeat it
@@ -538,10 +541,33 @@ class Renderer:
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 piece = self.item(show) if show else self.output(cell)
+                if index in breaks and piece:
+                    piece = "#pagebreak(weak: true)\n" + piece
                 out.append(piece)
                 if piece:
                     self._heading = None
         return "\n\n".join(o for o in out if o)
+
+    def set_breaks(self, cells) -> set:
+        """Cells that start a card set (lesson.yml ``alternatives``: the jigsaw's card sets, of which each
+        student reads one): the student edition starts each set on a new page, so the sets can be cut
+        apart and handed out. The break goes before the heading that introduces the set, if one does."""
+        from ..content.periods import alternatives
+
+        shows = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in cells]
+        out = set()
+        for group in alternatives(self.lesson.meta):
+            first = next((i for i, sh in enumerate(shows) if sh in group), None)
+            if first is None:
+                continue
+            at = first
+            prev = first - 1
+            while prev >= 0 and "notebook-only" in _tags(cells[prev]):
+                prev -= 1
+            if prev >= 0 and cells[prev].get("cell_type") == "markdown" and _cell_source(cells[prev]).lstrip().startswith("#"):
+                at = prev
+            out.add(at)
+        return out
 
     def _once(self, body: str) -> str:
         """Print-once blocks (e.g. the verdict scale): the first placeholder becomes the block, the rest vanish."""
