@@ -224,7 +224,7 @@ class Scale(Kind):
             lesson, num = pair["before"]
             q = f"Question {num} of lesson {lesson}" if num else f"lesson {lesson}"
             return labelled("Repeats the before-unit poll", typ.text(
-                f"({q}): the same statements. Compare the class counts with the tally table below; in the "
+                f"({q}): the same statements. Fill in the tally table above with both polls' class counts; in the "
                 "notebook, the class summary pairs them for you."))
         if pair.get("later"):
             lesson, num = pair["later"]
