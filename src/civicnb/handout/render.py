@@ -636,20 +636,6 @@ class Renderer:
                     self.after_only.append(sid)
         return order
 
-    def unit_order(self, nb: dict) -> list[str]:
-        """The teacher edition's source numbers: the student edition's, then the sources only the
-        teacher edition cites, in its order. Every handout of a lesson uses these numbers."""
-        order = self.student_order(nb)
-        teacher = Renderer(self.project, self.lesson, "teacher", self.paper)
-        teacher._cells = nb.get("cells", [])
-        body = "\n\n".join([teacher.plan_pages(), teacher.head(), teacher.cells(nb), teacher.source_packet(),
-                             teacher.claims_appendix()])
-        for mm in _CITE_RE.finditer(body):
-            for sid in [x for x in mm.group(1).split(",") if x]:
-                if sid not in order:
-                    order.append(sid)
-        return order
-
     def reveal_blocks(self) -> list:
         """The lesson's boxes that answer questions, in the order the notebook shows them."""
         shown = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in self._cells]
