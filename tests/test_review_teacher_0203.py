@@ -123,6 +123,7 @@ def test_per_period_student_packet(project, tmp_path):
         marks = {int(x) for m in re.findall(r'#cite-mark\("([\d, ]+)"\)', src) for x in m.split(", ")}
         assert {int(x) for x in listed.group(1).replace(" ", "").strip(",").split(",")} == marks
         assert max(marks) <= len(whole.source_ids)
+        assert 'numbered-as: "the whole student packet"' in src
 
 
 def test_build_per_period_writes_packets(project, tmp_path):

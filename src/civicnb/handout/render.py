@@ -612,7 +612,9 @@ class Renderer:
         if not entries:
             entries.append(typ.content(typ.text("No sources are cited on this handout.")))
         nums = typ.array(str(n) for n in numbers) if numbers else "none"
-        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false", numbers=nums)
+        extra = {"numbered_as": typ.string("the whole student packet")} if self.period and self.edition == "student" else {}
+        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false", numbers=nums,
+                        **extra)
 
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
