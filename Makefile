@@ -30,10 +30,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 handouts: $(STAMP)
-	$(BIN)/civicnb build --check
+	$(BIN)/civicnb build --check --per-period
 
 handouts-a4: $(STAMP)
-	$(BIN)/civicnb build --check --paper a4
+	$(BIN)/civicnb build --check --per-period --paper a4
 
 check: $(STAMP)
 	$(BIN)/civicnb check

@@ -116,8 +116,8 @@ def test_teacher_key_prints_each_cards_mix(project):
     lesson = project.lesson("01")
     ex = lesson.exercises["check-07"]
     key = KINDS["verdict"].key(ex)
-    assert "Mix of notes:" in key and "for the claim" in key
-    assert "Mix of notes:" not in KINDS["verdict"].paper(ex)  # never on the student page
+    assert "Notes on this card:" in key and "the claim" in key
+    assert "Notes on this card:" not in KINDS["verdict"].paper(ex)  # never on the student page
 
 
 def test_check_lists_mirrors_and_no_lean_labels(project):

@@ -126,7 +126,7 @@ def built(tmp_path_factory):
 
 def test_no_built_pdf_prints_an_item_id(built):
     project, out, paths = built
-    assert any(p.name.endswith("-after.pdf") for p in paths)
+    assert any(re.search(r"-after(-\d+)?\.pdf$", p.name) for p in paths)
     ids = set()
     for lesson in project.lessons():
         ids |= item_ids(lesson)
@@ -158,11 +158,11 @@ def test_reveal_boxes_print_only_for_the_teacher_and_after_the_lesson(built):
     assert {b["id"] for b in reveals} >= {"capacity-basics", "article-accurate", "after-article", "article-date"}
     student = squash(pdf_text(out / "01-claims-student.pdf"))
     teacher = squash(pdf_text(out / "01-claims-teacher.pdf"))
-    after = PdfReader(out / "01-claims-after.pdf")
-    after_text = squash("".join(p.extract_text() for p in after.pages))
-    # one sheet: every box on the front, the source list on the back
-    assert len(after.pages) <= 2
-    front = squash(after.pages[0].extract_text())
+    # one sheet per class period: each box on the front of its period's sheet, the source list on the back
+    sheets = [PdfReader(out / f"01-claims-after-{n}.pdf") for n in (1, 2, 3)]
+    assert not (out / "01-claims-after.pdf").exists()
+    assert all(len(after.pages) <= 2 for after in sheets)
+    front = "".join(squash(after.pages[0].extract_text()) for after in sheets)
     for b in reveals:
         probe = squash(b["text"])[:60]
         assert probe not in student, f"the student packet prints {b['id']}"

@@ -225,7 +225,8 @@ def test_student_packet_prints_cards_and_no_key(packets, project):
         assert squash(key_text) not in s and squash(key_text) in t
     assert squash("One-period version") in t and squash("One-period version") not in s
     # each perspective card's balance mix prints for the teacher only
-    assert squash("Balance ledger: 3 U.S. government; supports 3 yes.") in t and "Balanceledger" not in s
+    assert squash("Sources on this card: 3 from the U.S. government. All support Yes.") in t
+    assert "Sourcesonthiscard" not in s
 
 
 def test_check_fails_when_the_repeated_poll_drifts_from_lesson_00(real_copy):

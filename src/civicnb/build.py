@@ -21,7 +21,7 @@ def _code_files() -> list[Path]:
     return files + [PKG / "handout" / "templates" / "civicnb.typ"]
 
 
-def input_hash(project, lesson_name: str, edition: str, paper: str) -> str:
+def input_hash(project, lesson_name: str, edition: str, paper: str, period: int | None = None) -> str:
     """Everything a handout depends on: its lesson folder, its notebook, the shared registry, unit,
     article data and chart data, a teacher-supplied article copy, and the package's own code."""
     h = hashlib.sha256()
@@ -35,15 +35,20 @@ def input_hash(project, lesson_name: str, edition: str, paper: str) -> str:
     shared += shared_inputs(project.lessons_dir, lesson_name)
     inputs = sorted(set(shared)) + [root / "notebooks" / f"{lesson_name}.ipynb"]
     copy = project.article_copy()
-    h.update(f"{edition}|{paper}|copy={'yes' if copy else 'no'}".encode())
+    h.update(f"{edition}|{paper}|period={period or 'all'}|copy={'yes' if copy else 'no'}".encode())
     for p in inputs + ([copy] if copy else []) + _code_files():
         h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode())
         h.update(p.read_bytes() if p.exists() else b"<missing>")
     return h.hexdigest()
 
 
-def output_name(lesson_name: str, edition: str, paper: str) -> str:
-    return f"{lesson_name}-{edition}{'' if paper == 'letter' else '-' + paper}.pdf"
+def output_name(lesson_name: str, edition: str, paper: str, period: int | None = None) -> str:
+    """``NN-slug-student.pdf``; one class period's packet ``NN-slug-student-p2.pdf``; the after sheet
+    of period 2 of a multi-period lesson ``NN-slug-after-2.pdf``."""
+    part = edition
+    if period:
+        part += f"-{period}" if edition == "after" else f"-p{period}"
+    return f"{lesson_name}-{part}{'' if paper == 'letter' else '-' + paper}.pdf"
 
 
 def read_cache(out_dir: Path) -> dict:
@@ -63,40 +68,67 @@ def has_reveals(project, lesson_name: str) -> bool:
     return path.is_file() and "reveals:" in path.read_text(encoding="utf-8")
 
 
+def periods_of(project, lesson_name: str) -> int:
+    """How many class periods the lesson's notebook has (its level-1 headings). JSON only: fast path."""
+    from .content.periods import split_cells
+
+    path = project.root / "notebooks" / f"{lesson_name}.ipynb"
+    try:
+        return len(split_cells(json.loads(path.read_text(encoding="utf-8"))))
+    except (OSError, ValueError):
+        return 1
+
+
 def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, papers=("letter",),
-         force=False):
-    """Yield (lesson, edition, paper, pdf_path, hash, up_to_date)."""
+         force=False, per_period=False):
+    """Yield (lesson, edition, paper, period, pdf_path, hash, up_to_date). A lesson of several periods
+    gets one after sheet per period; with ``per_period``, also one student packet per period (the whole
+    packet is built too)."""
     for name in lessons or project.lesson_names:
+        periods = periods_of(project, name)
         for paper in papers:
             for edition in editions:
                 if edition == "after" and not has_reveals(project, name):
                     continue
-                pdf = out_dir / output_name(name, edition, paper)
-                digest = input_hash(project, name, edition, paper)
-                fresh = (not force and pdf.exists() and cache.get(pdf.name, {}).get("inputs") == digest
-                         and cache[pdf.name].get("pdf") == _file_hash(pdf))
-                yield name, edition, paper, pdf, digest, fresh
+                parts: list = [None]
+                if edition == "after" and periods > 1:
+                    parts = list(range(1, periods + 1))
+                elif edition == "student" and per_period and periods > 1:
+                    parts = [None] + list(range(1, periods + 1))
+                for period in parts:
+                    pdf = out_dir / output_name(name, edition, paper, period)
+                    digest = input_hash(project, name, edition, paper, period)
+                    fresh = (not force and pdf.exists() and cache.get(pdf.name, {}).get("inputs") == digest
+                             and cache[pdf.name].get("pdf") == _file_hash(pdf))
+                    yield name, edition, paper, period, pdf, digest, fresh
 
 
 def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, build_root: Path) -> None:
+def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, build_root: Path,
+              period: int | None = None) -> None:
     from .handout.compile import compile_pdf
     from .handout.render import render
 
     lesson = project.lesson(lesson_name)
     nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
-    workdir = build_root / f"{lesson_name}-{edition}-{paper}"
+    workdir = build_root / f"{lesson_name}-{edition}-{paper}" if not period else build_root / f"{lesson_name}-{edition}-{period}-{paper}"
     if edition == "after":  # one sheet: the student edition's type size unless it must shrink to fit
         from .handout.compile import compile_fitted
         from .handout.render import AFTER_PAGES, AFTER_SIZES
 
-        data = compile_fitted(workdir, lambda size: render(project, lesson, nb, edition, paper, size=size),
-                              AFTER_SIZES, AFTER_PAGES)
+        data = compile_fitted(workdir, lambda size: render(project, lesson, nb, edition, paper, size=size,
+                                                           period=period), AFTER_SIZES, AFTER_PAGES)
     else:
-        r = render(project, lesson, nb, edition, paper)
+        pages = None
+        if edition == "teacher":  # "Student p. N": lay out the student edition and read its question pages
+            from .handout.compile import question_pages
+
+            st = render(project, lesson, nb, "student", paper)
+            pages = question_pages(build_root / f"{lesson_name}-student-pages-{paper}", st.source, st.assets)
+        r = render(project, lesson, nb, edition, paper, period=period, student_pages=pages)
         data = compile_pdf(workdir, r.source, r.assets)
     tmp = pdf.with_suffix(".pdf.tmp")
     tmp.write_bytes(data)
@@ -104,26 +136,27 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
 
 
 def build(project, out_dir: Path | None = None, lessons=None, editions=EDITIONS,
-          papers=("letter",), force=False, quiet=False, build_root: Path | None = None) -> list[Path]:
+          papers=("letter",), force=False, quiet=False, build_root: Path | None = None,
+          per_period: bool = False) -> list[Path]:
     project = type(project)(project.root)  # fresh: never render from cached, possibly stale content
     out_dir = Path(out_dir or project.root / "handouts")
     out_dir.mkdir(parents=True, exist_ok=True)
     build_root = Path(build_root or project.root / "build" / "typst")
     cache_path = out_dir / CACHE_NAME
     cache = read_cache(out_dir)
-    jobs = list(plan(project, out_dir, cache, lessons, editions, papers, force))
-    todo = [j for j in jobs if not j[5]]
+    jobs = list(plan(project, out_dir, cache, lessons, editions, papers, force, per_period))
+    todo = [j for j in jobs if not j[6]]
     say = (lambda *a: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     if not todo:
         say(f"All {len(jobs)} handouts are up to date in {out_dir}.")
-        return [j[3] for j in jobs]
+        return [j[4] for j in jobs]
     say(f"Building {len(todo)} of {len(jobs)} handouts ({len(jobs) - len(todo)} up to date)…")
-    for i, (name, edition, paper, pdf, digest, _) in enumerate(todo, 1):
+    for i, (name, edition, paper, period, pdf, digest, _) in enumerate(todo, 1):
         t0 = time.perf_counter()
-        build_one(project, name, edition, paper, pdf, build_root)
+        build_one(project, name, edition, paper, pdf, build_root, period)
         cache[pdf.name] = {"inputs": digest, "pdf": _file_hash(pdf)}
         tmp = cache_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(cache, indent=1, sort_keys=True))
         tmp.replace(cache_path)
         say(f"  [{i}/{len(todo)}] {pdf.name}  {time.perf_counter() - t0:.2f} s")
-    return [j[3] for j in jobs]
+    return [j[4] for j in jobs]

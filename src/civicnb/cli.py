@@ -84,7 +84,8 @@ def cmd_build(args) -> int:
         lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
     except KeyError as e:
         raise CLIError(e.args[0]) from None
-    outs = build(project, args.out, lessons, editions, papers, force=args.force, quiet=args.quiet)
+    outs = build(project, args.out, lessons, editions, papers, force=args.force, quiet=args.quiet,
+                 per_period=args.per_period)
     if not args.quiet:
         for p in outs:
             print(p)
@@ -159,11 +160,14 @@ def main(argv=None) -> int:
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
     p.add_argument("--edition", choices=["student", "teacher", "after", "all"], default="all",
-                   help="which handouts: student, teacher, after (the after-the-lesson sheet of boxes that "
-                        "answer questions), or all (default)")
+                   help="which handouts: student, teacher, after (the after-the-lesson sheets of boxes that "
+                        "answer questions, one per class period: NN-name-after-1.pdf...), or all (default)")
     p.add_argument("--paper", choices=["letter", "a4", "both"], default="letter",
                    help="US Letter (default), A4, or both (A4 files end in -a4.pdf)")
     p.add_argument("--out", type=Path, help="output folder (default: handouts/)")
+    p.add_argument("--per-period", action="store_true",
+                   help="also one student packet per class period for lessons of several periods "
+                        "(NN-name-student-p1.pdf, -p2.pdf...); the whole packet is built too")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--check", action="store_true", help="validate the content first and stop on problems")
     p.add_argument("--article", metavar="FILE",

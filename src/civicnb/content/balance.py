@@ -108,3 +108,85 @@ def developments_mix(block) -> str:
     by_side = Counter(d.get("favours") or NEUTRAL for d in devs)
     sides = ", ".join(f"{n} {s}" for s, n in sorted(by_side.items()))
     return f"{_plural(len(devs), 'development')}: {perspective_mix(devs)}; by side: {sides}"
+
+
+# -- plain teacher prose for the printed editions (the check report keeps the short ledger form) -------
+FROM_WHOM = {  # perspective -> (one source, several sources)
+    "us-government": ("the U.S. government", "the U.S. government"),
+    "salvadoran-government": ("the Salvadoran government", "the Salvadoran government"),
+    "court": ("a court", "courts"),
+    "independent-press": ("the independent press", "the independent press"),
+    "rights-group": ("a rights group", "rights groups"),
+    "research": ("researchers", "researchers"),
+    "international-body": ("an international body", "international bodies"),
+    "other-government": ("another government", "other governments"),
+    "legal-text": ("a legal text", "legal texts"),
+}
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _side_name(side) -> str:
+    s = str(side or "").replace("-", " ").strip()
+    return s[:1].upper() + s[1:] if s in ("yes", "no") else f"\u201c{s}\u201d"
+
+
+def sources_prose(notes) -> str:
+    """'3 from the U.S. government' / '2 from the independent press and 1 from a court'."""
+    notes = [n for n in notes if isinstance(n, dict)]
+    counts = Counter(n.get("perspective") for n in notes)
+    order = list(dict.fromkeys(n.get("perspective") for n in notes))
+    parts = []
+    for p in order:
+        one, many = FROM_WHOM.get(p, (str(p or "an unlabelled source"),) * 2)
+        parts.append(f"{counts[p]} from {one if counts[p] == 1 else many}")
+    return _and(parts) if parts else "none"
+
+
+def sides_prose(notes, claim_side=None) -> str:
+    """'All support Yes.' / '2 support Yes and 1 supports No.' (neutral notes: 'support neither side')."""
+    notes = [n for n in notes if isinstance(n, dict)]
+    sides = Counter(n.get("favours") or NEUTRAL for n in notes)
+    if not sides:
+        return ""
+
+    def name(side):
+        if side == NEUTRAL:
+            return "neither side"
+        if claim_side is not None:
+            return "the claim's side" if side == claim_side else "another side"
+        return _side_name(side)
+
+    if len(sides) == 1:
+        side = next(iter(sides))
+        who = "Both" if len(notes) == 2 else ("It" if len(notes) == 1 else "All")
+        return f"{who} support{'s' if len(notes) == 1 else ''} {name(side)}."
+    merged: Counter = Counter()
+    for side, n in sides.items():
+        merged[name(side)] += n
+    parts = [f"{n} support{'s' if n == 1 else ''} {nm}" for nm, n in merged.items()]
+    return _and(parts) + "."
+
+
+def card_line(args) -> str:
+    """A perspective card, for the teacher: 'Sources on this card: 3 from the U.S. government. All support Yes.'"""
+    args = [a for a in args or [] if isinstance(a, dict)]
+    line = f"Sources on this card: {sources_prose(args)}."
+    if any(a.get("favours") for a in args):
+        line += " " + sides_prose(args)
+    return line
+
+
+def notes_line(claim) -> str:
+    """A Check-it card's notes, for the teacher: 'Notes on this card: 1 from a court and 1 from researchers.
+    A contested question: 1 supports the claim's side and 1 supports another side.'"""
+    notes = [n for n in claim.get("evidence") or [] if isinstance(n, dict)]
+    line = f"Notes on this card: {sources_prose(notes)}."
+    q = claim.get("question")
+    if q in OPEN_KINDS:
+        line += f" An {q} question" if q == "open" else f" A {q} question"
+        side = claim.get("favours")
+        line += (": " + sides_prose(notes, claim_side=side)) if side else "."
+    return line

@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 
-from .balance import perspective_mix
+from .balance import card_line, perspective_mix
 from .yamlload import ContentError, LDict, load_yaml
 
 LAW_FILE = "law-cards.yml"
@@ -96,9 +96,7 @@ def perspective_block(card) -> dict:
     sources = _uniq([s[0] for s in per_arg if s] + [x for s in per_arg for x in s[1:]])
     text = card.get("position", "")
     args = [a for a in card.get("arguments") or [] if isinstance(a, dict)]
-    sides = Counter(str(a.get("favours")) for a in args)
-    teacher = (f"Balance ledger: {perspective_mix(args)}; supports "
-               + ", ".join(f"{n} {side}" for side, n in sides.items()) + ".")
+    teacher = card_line(args)
     return {"id": card.get("id"), "title": f"Perspective card: {card.get('role', '')}", "text": text,
             "list": rows, "sources": sources, "as_of": card.get("as_of"), "teacher_line": teacher}
 

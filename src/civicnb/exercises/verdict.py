@@ -3,7 +3,7 @@ claim from the article, and give a reason. Lateral reading, simulated offline: t
 stand in for the tabs a fact-checker would open."""
 from __future__ import annotations
 
-from ..content.balance import mix_line
+from ..content.balance import notes_line
 from ..handout import typ
 from .base import (ONCE_BLOCKS, Kind, cite_mark, h, key_block, labelled, letters, md_html, once,
                    prompt_html, teacher_note)
@@ -138,7 +138,7 @@ class Verdict(Kind):
             labelled("Who the article names as its source:",
                      typ.text(c.get("source_text") or {"none": "no one", "unnamed-group": "an unnamed group",
                                                        "named-person": "a named person"}[c["source_named"]])),
-            labelled("Mix of notes:", typ.text(mix_line(c))),
+            labelled("Sources:", typ.text(notes_line(c))),
             teacher_note(ex))])
 
 

@@ -216,11 +216,47 @@ class Scale(Kind):
             return typ.text("Poll answers are private: they are not printed on this worksheet.")
         return self._table(ex, (answer or {}).get("ratings") or {})
 
+    @staticmethod
+    def _repeat_line(ex) -> str:
+        """Where the unit asks this poll again (the renderer fills ``_poll``; see Renderer.poll_pair)."""
+        pair = ex.get("_poll") or {}
+        if pair.get("before"):
+            lesson, num = pair["before"]
+            q = f"Question {num} of lesson {lesson}" if num else f"lesson {lesson}"
+            return labelled("Repeats the before-unit poll", typ.text(
+                f"({q}): the same statements. Fill in the tally table above with both polls' class counts; in the "
+                "notebook, the class summary pairs them for you."))
+        if pair.get("later"):
+            lesson, num = pair["later"]
+            q = f"Question {num} of lesson {lesson}" if num else f"lesson {lesson}"
+            return labelled("Repeats later:", typ.text(
+                f"the same statements return at the end of the unit ({q}). Keep this poll's class counts "
+                "to compare then."))
+        return ""
+
+    def tally(self, ex) -> str:
+        """On paper: a before/after tally table for a repeated poll (statement x answer, Before/After)."""
+        if not (ex.get("_poll") or {}).get("before"):
+            return ""
+        labels = self.labels(ex)
+        cols = len(labels) * 2 + 1
+        head = ["table.cell(rowspan: 2)[*Statement*]"] + [
+            f"table.cell(colspan: 2, align: center)[*{typ.text(l)}*]" for l in labels]
+        sub = ["[Before]", "[After]"] * len(labels)
+        cells = []
+        for n, st in enumerate(ex["statements"], 1):
+            cells.append(typ.content(typ.text(f"{n}. ") + typ.inline(st["text"])))
+            cells += ["[]"] * (len(labels) * 2)
+        widths = "(1fr, " + ", ".join(["0.42in"] * (len(labels) * 2)) + ")"
+        return ("#together[#strong[" + typ.text("Before/after tally (class counts)") + "]\n"
+                "#set text(size: 7.5pt)\n"
+                f"#table(columns: {widths}, inset: 3pt, align: left + horizon, "
+                f"table.header({', '.join(head)}, {', '.join(sub)}), {', '.join(cells)})]")
+
     def key(self, ex):
-        return "\n".join([self._table(ex), key_block(
+        return "\n".join([self._table(ex), self.tally(ex), key_block(
             labelled("No right answer.", typ.inline(ex["key"]["why"])),
-            labelled("Repeats later:", typ.text(
-                "the same statements return at the end of the unit; civicnb summary compares the class counts.")),
+            self._repeat_line(ex),
             labelled("Private poll:", typ.text(
                 "answering is optional; answers are not printed on a student's worksheet and the class summary "
                 "shows counts only. Polls ask for political views, which student-privacy rules such as the federal "

@@ -93,3 +93,24 @@ def compile_fitted(workdir: Path, make, sizes, max_pages: int) -> bytes:
         if page_count(data) <= max_pages:
             break
     return data
+
+
+def question_pages(workdir: Path, source: str, assets: dict | None = None, fonts: Path | None = None) -> dict:
+    """{question number: page it starts on} of a compiled edition, read back from the labelled
+    metadata each question records (``<civicnb-qp>`` in the template) with a Typst query."""
+    import json
+
+    import typst
+
+    main = write_sources(workdir, source, assets or {})
+    fonts = fonts or fonts_dir(workdir.parent)
+    try:
+        raw = typst.query(str(main), "<civicnb-qp>", field="value", root=str(workdir), font_paths=[str(fonts)],
+                          ignore_system_fonts=True)
+    except Exception as e:
+        raise TypstBuildError(f"Typst could not read the question pages of {main}: {e}") from None
+    pages: dict = {}
+    for v in json.loads(raw):
+        if isinstance(v, dict) and isinstance(v.get("q"), int) and isinstance(v.get("page"), int):
+            pages.setdefault(v["q"], v["page"])
+    return pages

@@ -121,13 +121,32 @@ def merge_notes(notes) -> list[str]:
     return [" ".join(head + [joined] + tail)]
 
 
+def item_periods(cells) -> dict:
+    """{shown item id: class period (1, 2, ...)} from the notebook's level-1 period headings."""
+    from ..content.periods import split_cells
+
+    out = {}
+    for p, group in enumerate(split_cells({"cells": cells}), 1):
+        for c in group:
+            show = ((c.get("metadata") or {}).get("civicnb") or {}).get("show")
+            if show:
+                out.setdefault(show, p)
+    return out
+
+
+def period_count(nb: dict) -> int:
+    from ..content.periods import split_cells
+
+    return len(split_cells(nb))
+
+
 def normal_words(s: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", str(s or "")).lower().split())
 
 
 class Renderer:
     def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None,
-                 size: float | None = None):
+                 size: float | None = None, period: int | None = None, student_pages: dict | None = None):
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {EDITIONS}")
         self.project, self.lesson, self.edition = project, lesson, edition
@@ -140,6 +159,10 @@ class Renderer:
         self.assets: dict = {}
         self.size = size  # the after sheet's type size when it must shrink to fit one sheet
         self.slips: list = []  # (item id, number, "poll"/"exit", title) printed as slips (student edition)
+        self.student_pages = student_pages or {}  # teacher edition: {question number: student edition page}
+        self.period = period  # the after sheet / student packet of one class period (None: the whole lesson)
+        self._all_cells: list = []
+        self.after_only: list = []  # source ids only the after-the-lesson sheets cite (student list: at the end)
 
     @property
     def teacher(self) -> bool:
@@ -159,6 +182,8 @@ class Renderer:
         m = self.lesson.meta
         unit = self.project.unit
         kicker = f"{unit['title']} · Lesson {m['id']} · {EDITION_LABEL[self.edition]}"
+        if self.period and self.edition == "student":
+            kicker += f" · Period {self.period} of {period_count({'cells': self._all_cells})}"
         parts = []
         sub = typ.content(typ.inline(m["subtitle"])) if m.get("subtitle") else "none"
         parts.append(typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
@@ -173,7 +198,8 @@ class Renderer:
         return "\n\n".join(parts)
 
     def _shows(self, item_id: str) -> bool:
-        return any(((c.get("metadata") or {}).get("civicnb") or {}).get("show") == item_id for c in self._cells)
+        cells = self._all_cells or self._cells  # a one-period packet: the vocabulary may be in another period
+        return any(((c.get("metadata") or {}).get("civicnb") or {}).get("show") == item_id for c in cells)
 
     def vocabulary(self) -> str:
         rows = [f"({typ.content(typ.text(v['term']))}, {typ.content(typ.inline(v['definition']) + cite_mark(v.get('sources')))})"
@@ -249,14 +275,17 @@ class Renderer:
             k = kind_of(ex)
             answer, accept = k.glance(ex)
             title = ex.get("title") or ""
-            cells += [f"[#strong[{typ.text(str(self.lesson.number_of(eid)))}]]", f"[{typ.inline(title)}]",
-                      f"[{answer}]", f"[{accept}]"]
+            num = self.lesson.number_of(eid)
+            page = self.student_pages.get(num)
+            cells += [f"[#strong[{typ.text(str(num))}]]", f"[{typ.inline(title)}]",
+                      f"[{typ.text(str(page)) if page else ''}]", f"[{answer}]", f"[{accept}]"]
         if not cells:
             return ""
         return ("#heading(level: 2)[At-a-glance key]\n"
                 f"#text(size: 9.5pt)[{typ.text('Every question by the number students see. The notebook marks an also-accepted answer right; for a Check-it card, accept it when the reason says why. Grade written answers and Check-it reasons on the reasoning; the full key, exemplars and notes follow each question.')}]\n\n"
-                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.3in, 1fr, 1.45in), inset: 3pt, align: left + top, "
-                "table.header([*\\#*], [*Question*], [*Answer*], [*Also accept*]), " + ", ".join(cells) + ")]")
+                "#block[#set text(size: 9pt)\n#table(columns: (auto, 1.3in, auto, 1fr, 1.45in), inset: 3pt, align: left + top, "
+                "table.header([*\\#*], [*Question*], [*Student page*], [*Answer*], [*Also accept*]), "
+                + ", ".join(cells) + ")]")
 
     def item(self, item_id: str) -> str:
         kind, data = self.lesson.item(item_id)
@@ -303,6 +332,8 @@ class Renderer:
             self.slips.append((item_id, self.qnum, slip, data.get("title") or ""))
             return self.slip_pointer(item_id, self.qnum, slip, data.get("title") or "")
         if self.edition == "teacher":
+            if data.get("kind") == "scale" and data.get("poll"):
+                data = dict(data, _poll=self.poll_pair(item_id, data["poll"]))
             view = k.key(data)
             if slip:
                 view = f"#text(size: 9.5pt, style: \"italic\")[{typ.text(SLIP_TEACHER[slip])}]\n\n" + view
@@ -314,10 +345,33 @@ class Renderer:
         title = typ.content(typ.text(data["title"])) if data.get("title") and not same else "none"
         return self.question(k, data, title, view)
 
+    def poll_pair(self, item_id: str, poll: str) -> dict:
+        """Where else the unit asks this poll: {"before": (lesson id, number)} on a repeat, or
+        {"later": (lesson id, number)} on the first, from the lessons in unit order."""
+        asked = []
+        for name in self.project.lesson_names:
+            lesson = self.lesson if name == self.lesson.name else self.project.lesson(name)
+            try:
+                exercises = lesson.exercise_list
+            except Exception:  # a broken lesson is `civicnb check`'s to report
+                continue
+            for ex in exercises:
+                if isinstance(ex, dict) and ex.get("kind") == "scale" and ex.get("poll") == poll:
+                    asked.append((lesson, ex.get("id")))
+        here = next((i for i, (ls, eid) in enumerate(asked) if ls.name == self.lesson.name and eid == item_id), None)
+        if here is None or len(asked) < 2:
+            return {}
+        ref = asked[0] if here > 0 else asked[1]
+        where = (str(ref[0].meta.get("id") or ref[0].name), ref[0].number_of(ref[1]))
+        return {"before": where} if here > 0 else {"later": where}
+
     def question(self, k, data, title, view) -> str:
         prompt = typ.inline(data["prompt"]) + cite_mark(k.prompt_sources(data))
+        extra = {}
+        if self.teacher and self.student_pages.get(self.qnum):
+            extra["where"] = typ.string(f"Student p. {self.student_pages[self.qnum]}")
         return typ.call("question", str(self.qnum), title, typ.content(prompt),
-                        typ.content(view))
+                        typ.content(view), **extra)
 
     # -- slips: the private poll and the exit ticket print apart from the named packet ----------------
     def slip_pointer(self, item_id, num, slip, title) -> str:
@@ -464,7 +518,8 @@ class Renderer:
         from ..content.periods import starts_period
 
         periods = 0
-        for cell in self._cells:
+        breaks = self.set_breaks(self._cells) if self.edition == "student" else set()
+        for index, cell in enumerate(self._cells):
             tags = _tags(cell)
             if "notebook-only" in tags or "teacher" in tags:
                 continue  # ("teacher" cells are an error in `civicnb check`: students would see them)
@@ -477,6 +532,8 @@ class Renderer:
                     periods += 1
                     if periods > 1:
                         text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
+                if index in breaks and text:
+                    text = "#pagebreak(weak: true)\n" + text  # a card set to cut apart: its own page
                 out.append(text)
                 lines = [x.strip() for x in _cell_source(cell).splitlines() if x.strip()]
                 # a heading that ends the cell introduces the next item: its title need not repeat it
@@ -484,10 +541,33 @@ class Renderer:
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 piece = self.item(show) if show else self.output(cell)
+                if index in breaks and piece:
+                    piece = "#pagebreak(weak: true)\n" + piece
                 out.append(piece)
                 if piece:
                     self._heading = None
         return "\n\n".join(o for o in out if o)
+
+    def set_breaks(self, cells) -> set:
+        """Cells that start a card set (lesson.yml ``alternatives``: the jigsaw's card sets, of which each
+        student reads one): the student edition starts each set on a new page, so the sets can be cut
+        apart and handed out. The break goes before the heading that introduces the set, if one does."""
+        from ..content.periods import alternatives
+
+        shows = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in cells]
+        out = set()
+        for group in alternatives(self.lesson.meta):
+            first = next((i for i, sh in enumerate(shows) if sh in group), None)
+            if first is None:
+                continue
+            at = first
+            prev = first - 1
+            while prev >= 0 and "notebook-only" in _tags(cells[prev]):
+                prev -= 1
+            if prev >= 0 and cells[prev].get("cell_type") == "markdown" and _cell_source(cells[prev]).lstrip().startswith("#"):
+                at = prev
+            out.add(at)
+        return out
 
     def _once(self, body: str) -> str:
         """Print-once blocks (e.g. the verdict scale): the first placeholder becomes the block, the rest vanish."""
@@ -507,7 +587,8 @@ class Renderer:
     COPY_NOTE = {"mirror": " Link: a copy on another site, not the publisher's own page.",  # sources.yml `copy`
                  "archive": " Link: an archive copy."}
 
-    def sources_list(self, order: list[str], compact: bool = False, numbers: list | None = None) -> str:
+    def sources_list(self, order: list[str], compact: bool = False, numbers: list | None = None,
+                     after_only=frozenset()) -> str:
         """The numbered source list. Teacher editions give every detail; student editions a compact
         list (publisher, date, title, address) of the first few sources at each spot. A student list
         never sends a reader to a mirror or archive copy (a page that would fail the unit's own
@@ -519,6 +600,8 @@ class Renderer:
             copy = s.get("copy") or "original"
             if compact:
                 txt = f"{s['publisher']}, {date}. {s['title']}. "
+                if sid in after_only:
+                    txt = "(On the after-the-lesson sheet.) " + txt
                 if copy != "original":
                     entries.append(typ.content(typ.text(txt + "Search for this title to find the publisher's page.")))
                     continue
@@ -529,7 +612,9 @@ class Renderer:
         if not entries:
             entries.append(typ.content(typ.text("No sources are cited on this handout.")))
         nums = typ.array(str(n) for n in numbers) if numbers else "none"
-        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false", numbers=nums)
+        extra = {"numbered_as": typ.string("the whole student packet")} if self.period and self.edition == "student" else {}
+        return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false", numbers=nums,
+                        **extra)
 
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
@@ -541,20 +626,16 @@ class Renderer:
             for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
                 if sid and sid not in order:
                     order.append(sid)
-        return order
-
-    def unit_order(self, nb: dict) -> list[str]:
-        """The teacher edition's source numbers: the student edition's, then the sources only the
-        teacher edition cites, in its order. Every handout of a lesson uses these numbers."""
-        order = self.student_order(nb)
-        teacher = Renderer(self.project, self.lesson, "teacher", self.paper)
-        teacher._cells = nb.get("cells", [])
-        body = "\n\n".join([teacher.plan_pages(), teacher.head(), teacher.cells(nb), teacher.source_packet(),
-                             teacher.claims_appendix()])
-        for mm in _CITE_RE.finditer(body):
-            for sid in [x for x in mm.group(1).split(",") if x]:
-                if sid not in order:
+        # then the sources only the after-the-lesson sheets cite: the student list carries them too,
+        # so every number an after sheet prints is in the student edition's list
+        after = Renderer(self.project, self.lesson, "after", self.paper)
+        after._cells = after._all_cells = nb.get("cells", [])
+        self.after_only = []
+        for mm in _CITE_RE.finditer(after.after_sheet()):
+            for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
+                if sid and sid not in order:
                     order.append(sid)
+                    self.after_only.append(sid)
         return order
 
     def reveal_blocks(self) -> list:
@@ -566,17 +647,20 @@ class Renderer:
     def after_sheet(self) -> str:
         """One page for after the lesson: every box that answers questions, never in the student packet."""
         m = self.lesson.meta
-        blocks = self.reveal_blocks()
-        from ..exercises.base import SELF_CHECK
-
-        answered = [i for b in blocks for i in b["reveals"]] + [
-            e for e in self.lesson.exercise_order
-            if e in self.lesson.exercises and kind_of(self.lesson.exercises[e]).mode == SELF_CHECK]
+        blocks = [b for b in self.reveal_blocks() if self._in_period(b["id"])]
+        checks = self.self_checks()
+        answered = [i for b in blocks for i in b["reveals"]] + checks
+        answered = sorted(set(answered), key=lambda i: self.lesson.number_of(i) or 0)
         kicker = f"{self.project.unit['title']} · Lesson {m['id']} · After the lesson"
+        periods = period_count({"cells": self._all_cells or self._cells})
+        if self.period and periods > 1:
+            kicker += f" · Period {self.period} of {periods}"
+        lead = (f"Read this after you have answered {reveal_label(self.lesson, answered)}. "
+                "It sums up what the class found." if answered else "Nothing in this period needs an answer sheet.")
+        if self.period and periods > 1:
+            lead += f" It covers period {self.period} only."
         parts = [typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
-                          subtitle=typ.content(typ.text(
-                              f"Read this after you have answered {reveal_label(self.lesson, answered)}. "
-                              "It sums up what the class found.")))]
+                          subtitle=typ.content(typ.text(lead)))]
         for b in blocks:
             body = typ.paragraphs(b.get("text", "")) if b.get("text") else ""
             if b.get("list"):
@@ -587,24 +671,31 @@ class Renderer:
             note = typ.text(f"Answers {reveal_label(self.lesson, b['reveals'])}.")
             parts.append(typ.call("factblock", typ.content(typ.text(b.get("title") or "")),
                                   typ.content(f"#text(size: 0.8em, style: \"italic\")[{note}]\n\n" + body)))
-        parts.append(self.answer_table())
+        parts.append(self.answer_table(checks))
         # the student edition's type and margins; smaller only when the sheet must shrink to fit
         size = f"#set text(size: {self.size}pt)\n" if self.size else ""
         return size + "\n\n".join(p for p in parts if p)
 
-    def answer_table(self) -> str:
-        """The after sheet's answers: each self-check question's number and key answer, with the
-        answers also accepted. The at-a-glance key's data, without the teacher's notes."""
+    def _in_period(self, item_id: str) -> bool:
+        if not self.period:
+            return True
+        return item_periods(self._all_cells or self._cells).get(item_id, 1) == self.period
+
+    def self_checks(self) -> list[str]:
+        """The self-check questions (of this period, for a one-period sheet), in number order."""
         from ..exercises.base import SELF_CHECK
 
+        return [e for e in self.lesson.exercise_order
+                if e in self.lesson.exercises and kind_of(self.lesson.exercises[e]).mode == SELF_CHECK
+                and self._in_period(e)]
+
+    def answer_table(self, ids=None) -> str:
+        """The after sheet's answers: each self-check question's number and key answer, with the
+        answers also accepted. The at-a-glance key's data, without the teacher's notes."""
         cells = []
-        for eid in self.lesson.exercise_order:
-            ex = self.lesson.exercises.get(eid)
-            if not ex:
-                continue
+        for eid in (self.self_checks() if ids is None else ids):
+            ex = self.lesson.exercises[eid]
             k = kind_of(ex)
-            if k.mode != SELF_CHECK:
-                continue
             answer, accept = k.glance(ex)
             cells += [f"[#strong[{typ.text(str(self.lesson.number_of(eid)))}]]", f"[{typ.inline(ex.get('title') or '')}]",
                       f"[{answer}]", f"[{accept}]"]
@@ -618,7 +709,15 @@ class Renderer:
                 "table.header([*\\#*], [*Question*], [*Answer*], [*Also right*]), " + ", ".join(cells) + ")]")
 
     def render(self, nb: dict) -> Rendered:
-        self._cells = nb.get("cells", [])
+        self._cells = self._all_cells = nb.get("cells", [])
+        if self.period and self.edition == "student":  # one class period's packet
+            from ..content.periods import split_cells
+
+            groups = split_cells(nb)
+            if not 1 <= self.period <= len(groups):
+                raise ValueError(f"lesson {self.lesson.meta['id']} has {len(groups)} period(s), not {self.period}")
+            nb = dict(nb, cells=groups[self.period - 1])
+            self._cells = nb["cells"]
         if self.edition == "after":
             body = self.after_sheet()
         else:
@@ -627,9 +726,10 @@ class Renderer:
         slips = self.slip_section()
         # Every edition numbers sources as the student edition does, so "see source 3" means the same
         # source on both; sources that only the teacher edition cites are numbered after those.
-        order: list[str] = self.student_order(nb) if self.edition in ("teacher", "worksheet") else []
-        if self.edition == "after":
-            order = self.unit_order(nb)
+        full = {"cells": self._all_cells}
+        order: list[str] = self.student_order(full) if self.edition in ("teacher", "worksheet", "after") else []
+        if self.edition == "student":
+            order = self.student_order(full)
         cited: list[str] = []
         few = self.edition in ("student", "worksheet", "after")
 
@@ -651,19 +751,19 @@ class Renderer:
 
         body = _CITE_RE.sub(number, body)
         slips = _CITE_RE.sub(number, slips)
-        if self.edition == "after":  # only what it cites, under the numbers the student edition uses
+        if self.edition == "after" or self.period:  # only what it cites, under the student edition's numbers
             listed = sorted(cited, key=order.index)
             sources = self.sources_list(listed, compact=True, numbers=[order.index(x) + 1 for x in listed])
         else:
-            sources = self.sources_list(order, compact=few)
+            sources = self.sources_list(order, compact=few, after_only=set(self.after_only) if few else set())
         source = (self.preamble() + "\n\n" + self._once(body) + "\n\n" + sources + "\n"
                   + (f"\n{self._once(slips)}\n" if slips else ""))
         return Rendered(source, dict(self.assets), order)
 
 
 def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None,
-           size: float | None = None) -> Rendered:
-    return Renderer(project, lesson, edition, paper, work, size).render(nb)
+           size: float | None = None, period: int | None = None, student_pages: dict | None = None) -> Rendered:
+    return Renderer(project, lesson, edition, paper, work, size, period, student_pages).render(nb)
 
 
 AFTER_SIZES = (None, 11, 10.5, 10, 9.5, 9)  # the after sheet: student size first, smaller only to fit
