@@ -220,7 +220,7 @@ def test_student_packet_prints_cards_and_no_key(packets, project):
     assert squash("Perspective card: A member of Congress who opposes the policy") in s
     assert squash("Rubric for the summative task") in s
     summative = project.lesson(L03).exercises["summative"]["key"]["exemplars"]
-    for key_text in ("TEACHER KEY", summative["proficient"][:60], "Exemplars (three levels)",
+    for key_text in ("TEACHER KEY", summative["proficient"].replace("**", "")[:60], "Exemplars (three levels)",
                      "That is what 18 U.S.C. § 4100 says."):
         assert squash(key_text) not in s and squash(key_text) in t
     assert squash("One-period version") in t and squash("One-period version") not in s
@@ -240,3 +240,49 @@ def test_check_fails_when_the_repeated_poll_drifts_from_lesson_00(real_copy):
     ef.write_text(text.replace("quickly matters more", "quickly always matters more", 1), encoding="utf-8")
     problems = [str(p) for p in check_project(Project(real_copy.root))]
     assert any("poll 'unit-poll' asks different statements" in p for p in problems), problems
+
+
+# -- the teacher review of lesson 03 (exemplars, glossary, summative task, paper routes) -----------
+
+def test_proficient_exemplars_argue_both_sides(project):
+    ex = project.lesson(L03).exercises
+    summative = ex["summative"]["key"]["exemplars"]["proficient"]
+    assert "**Against the policy (A):**" in summative and "**For the policy (A):**" in summative
+    restate = ex["restate-note"]["key"]["exemplars"]["proficient"]
+    assert "Restating a Yes point, answering for No" in restate
+    assert "Restating a No point, answering for Yes" in restate
+
+
+def test_every_legal_term_on_the_cards_is_in_the_vocabulary(project):
+    lesson = project.lesson(L03)
+    terms = " ".join(v["term"] for v in lesson.meta["vocabulary"]).lower()
+    cards = " ".join(str(b) for b in lesson.blocks.values()).lower()
+    for word in ("ratif", "state party", "refouler", "extradite", "jurisdiction", "naturalized", "denizens",
+                 "proclamation", "predatory incursion", "defer", "arbitrary", "full court"):
+        assert word in cards, word          # the cards use it...
+        assert word in terms, word          # ...and the vocabulary explains it
+
+
+def test_summative_task_restates_the_question_and_plans_each_rubric_row(project):
+    lesson = project.lesson(L03)
+    first_half = lesson.meta["essential_question"].split(", and how")[0]
+    task = " ".join(lesson.blocks["summative-task"]["list"])
+    assert " ".join(first_half.split()) in " ".join(task.split())
+    assert "end of each lesson's packet" in task  # paper students know where the sources are
+    order = lesson.exercise_order
+    assert order.index("plan-claim") < order.index("plan-evidence") < order.index("plan-other-side") \
+        < order.index("summative")
+    evidence_row = next(x for x in lesson.blocks["rubric"]["list"] if x.startswith("**Evidence.**"))
+    assert "3: three" in evidence_row  # the rubric asks for three pieces, as the task does
+
+
+def test_self_checks_have_a_paper_answer_route(project):
+    from civicnb.build import has_reveals
+    from civicnb.exercises import KINDS
+    from civicnb.exercises.base import SELF_CHECK
+
+    lesson = project.lesson(L03)
+    assert has_reveals(project, L03)  # so an after-the-lesson sheet with the answer table is built
+    checks = {e for e, d in lesson.exercises.items() if KINDS[d["kind"]].mode == SELF_CHECK}
+    revealed = {i for b in lesson.blocks.values() for i in b.get("reveals") or []}
+    assert checks and checks <= revealed
