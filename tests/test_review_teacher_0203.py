@@ -207,3 +207,15 @@ def test_each_card_set_starts_on_a_new_page_in_the_student_edition(project):
     # not in the teacher edition: its keys sit between the cards
     teacher = render(project, lesson, nb, "teacher").source
     assert teacher.count("#pagebreak(weak: true)") < r.source.count("#pagebreak(weak: true)")
+
+
+def test_no_after_sheet_for_a_period_with_nothing_to_answer(project):
+    """Lesson 03's second period has no reveal box and no self-check question: no empty after sheet
+    ("Nothing in this period needs an answer sheet" with "[1] No sources are cited")."""
+    from civicnb.build import after_periods, plan
+
+    assert after_periods(project, "03-rights-and-the-debate") == [1]
+    names = [pdf.name for _, ed, _, _, pdf, _, _ in plan(project, project.root / "handouts", {},
+                                                               lessons=["03-rights-and-the-debate"])
+             if ed == "after"]
+    assert names == ["03-rights-and-the-debate-after-1.pdf"]

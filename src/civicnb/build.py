@@ -79,6 +79,24 @@ def periods_of(project, lesson_name: str) -> int:
         return 1
 
 
+def after_periods(project, lesson_name: str) -> list[int]:
+    """The periods whose after sheet has something on it: a box that answers questions, or a
+    self-check question whose answer it lists. Loads the lesson only for lessons with reveal boxes."""
+    from .content.periods import split_cells
+    from .exercises import kind_of
+    from .exercises.base import SELF_CHECK
+
+    lesson = project.lesson(lesson_name)
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    out = []
+    for p, cells in enumerate(split_cells(nb), 1):
+        shown = {((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in cells}
+        if any(lesson.blocks[i].get("reveals") for i in shown if i in lesson.blocks) or any(
+                kind_of(lesson.exercises[i]).mode == SELF_CHECK for i in shown if i in lesson.exercises):
+            out.append(p)
+    return out
+
+
 def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, papers=("letter",),
          force=False, per_period=False):
     """Yield (lesson, edition, paper, period, pdf_path, hash, up_to_date). A lesson of several periods
@@ -92,7 +110,7 @@ def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, p
                     continue
                 parts: list = [None]
                 if edition == "after" and periods > 1:
-                    parts = list(range(1, periods + 1))
+                    parts = after_periods(project, name)  # never a sheet with nothing on it
                 elif edition == "student" and per_period and periods > 1:
                     parts = [None] + list(range(1, periods + 1))
                 for period in parts:
