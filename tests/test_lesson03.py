@@ -225,7 +225,7 @@ def test_student_packet_prints_cards_and_no_key(packets, project):
         assert squash(key_text) not in s and squash(key_text) in t
     assert squash("One-period version") in t and squash("One-period version") not in s
     # each perspective card's balance mix prints for the teacher only
-    assert squash("Balance ledger: 3 U.S. government; supports 3 yes.") in t and "Balanceledger" not in s
+    assert squash("Balance ledger: 4 U.S. government; supports 4 yes.") in t and "Balanceledger" not in s
 
 
 def test_check_fails_when_the_repeated_poll_drifts_from_lesson_00(real_copy):
