@@ -225,7 +225,7 @@ def test_student_packet_prints_cards_and_no_key(packets, project):
         assert squash(key_text) not in s and squash(key_text) in t
     assert squash("One-period version") in t and squash("One-period version") not in s
     # each perspective card's balance mix prints for the teacher only
-    assert squash("Sources on this card: 3 from the U.S. government. All support Yes.") in t
+    assert squash("Sources on this card: 4 from the U.S. government. All support Yes.") in t
     assert "Sourcesonthiscard" not in s
 
 
