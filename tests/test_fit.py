@@ -480,3 +480,14 @@ def test_check_fails_on_a_lesson_code_cell_that_shows_no_item(real_copy):
     nbp.write_text(json.dumps(nb))
     problems, _ = _check(real_copy)
     assert any("cell 4 is a code cell that shows no lesson item" in p for p in problems), problems
+
+
+def test_a_yaml_list_of_id_lists_is_not_a_reference(real_copy):
+    """also_accept: [[a, b, c]] (the contract's form for multi-select) is a YAML list, not [[...]]
+    references; check misread it (found writing lesson 02)."""
+    ef = real_copy.lessons_dir / "02-reading-like-a-fact-checker" / "exercises.yml"
+    _edit(ef, "      also_accept:\n        - [trend, independent, same-rules]\n",
+          "      also_accept: [[trend, independent, same-rules]]\n")
+    problems, _ = _check(real_copy)
+    assert not [p for p in problems if "[[trend]]" in p or "[[independent]]" in p], problems
+    assert not problems, problems

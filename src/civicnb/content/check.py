@@ -611,6 +611,8 @@ class Checker:
                                       f"{REF_RE.search(line).group(0)} would print as it is; write the label "
                                       f"students see, or put the text in {lesson.rel('lesson.yml')}")
                     continue
+                if file.endswith(".yml") and self.STRUCTURAL_RE.match(line):
+                    continue  # ids and lists of ids (also_accept: [[a, b]] is a YAML list, not a reference)
                 for bad in lesson.unresolved_refs(line):
                     self.add(file, n, f"reference [[{bad}]] does not name a question, claim, box or item of lesson "
                                       f"{lesson.name}; fix the id (¶14 is written [[p14]])")
