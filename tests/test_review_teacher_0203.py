@@ -219,3 +219,21 @@ def test_no_after_sheet_for_a_period_with_nothing_to_answer(project):
                                                                lessons=["03-rights-and-the-debate"])
              if ed == "after"]
     assert names == ["03-rights-and-the-debate-after-1.pdf"]
+
+
+def test_no_op_rebuild_reads_the_after_sheet_periods_from_the_cache(project, monkeypatch):
+    """Which periods get an after sheet needs the lesson's YAML; once known for unchanged inputs, the
+    plan takes it from the build cache (the no-op rebuild stays cheap)."""
+    from civicnb import build as B
+
+    cache: dict = {}
+    first = list(B.plan(project, project.root / "handouts", cache, lessons=["01-claims"], editions=("after",)))
+    assert [pdf.name for *_, pdf, _, _ in [j[:7] for j in first]] == [
+        "01-claims-after-1.pdf", "01-claims-after-2.pdf", "01-claims-after-3.pdf"]
+
+    def boom(*a):
+        raise AssertionError("after_periods ran again for unchanged inputs")
+
+    monkeypatch.setattr(B, "after_periods", boom)
+    again = list(B.plan(project, project.root / "handouts", cache, lessons=["01-claims"], editions=("after",)))
+    assert [j[4].name for j in again] == [j[4].name for j in first]

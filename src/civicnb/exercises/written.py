@@ -220,19 +220,18 @@ class Scale(Kind):
     def _repeat_line(ex) -> str:
         """Where the unit asks this poll again (the renderer fills ``_poll``; see Renderer.poll_pair)."""
         pair = ex.get("_poll") or {}
-        if pair.get("before"):
-            lesson, num = pair["before"]
-            q = f"Question {num} of lesson {lesson}" if num else f"lesson {lesson}"
+        side = "before" if pair.get("before") else "later" if pair.get("later") else None
+        if side is None:
+            return ""
+        lesson, num = pair[side]
+        q = f"Question {num} of lesson {lesson}" if num else f"lesson {lesson}"
+        if side == "before":
             return labelled("Repeats the before-unit poll", typ.text(
                 f"({q}): the same statements. Fill in the tally table above with both polls' class counts; in the "
                 "notebook, the class summary pairs them for you."))
-        if pair.get("later"):
-            lesson, num = pair["later"]
-            q = f"Question {num} of lesson {lesson}" if num else f"lesson {lesson}"
-            return labelled("Repeats later:", typ.text(
-                f"the same statements return at the end of the unit ({q}). Keep this poll's class counts "
-                "to compare then."))
-        return ""
+        return labelled("Repeats later:", typ.text(
+            f"the same statements return at the end of the unit ({q}). Keep this poll's class counts "
+            "to compare then."))
 
     def tally(self, ex) -> str:
         """On paper: a before/after tally table for a repeated poll (statement x answer, Before/After)."""
