@@ -565,7 +565,6 @@ def typst_source(out: ClassSummary, names: bool = False, paper: str = "letter", 
                    + ", ".join(cells) + ")")
     miss = [(ln, who) for ln, who in sorted(out.missing.items()) if who]
     if miss or out.skipped or out.notes:
-        src.append("#pagebreak(weak: true)")
         src.append(f"== {T('Files: missing, skipped, notes (for the teacher)')}")
         for ln, who in miss:
             src.append(f"- {T(f'No file for lesson {ln} from: ' + ', '.join(who))}")
@@ -585,7 +584,8 @@ def typst_source(out: ClassSummary, names: bool = False, paper: str = "letter", 
                      "Use --names to show them (do not project that version)."))
         numbers: dict = {}
         for st in written:
-            src.append(f"=== {T(st.lesson + ' · ' + st.label)}")
+            title = (out.lessons[st.lesson].exercises[st.item].get("title") or "") if st.lesson in out.lessons else ""
+            src.append(f"=== {T('Lesson ' + st.lesson[:2] + ', ' + st.label + (': ' + title if title else ''))}")
             for who, text in st.written[:MAX_WRITTEN_ANSWERS]:
                 tag = who if (names and who) else f"Student {numbers.setdefault(who or id(text), len(numbers) + 1)}"
                 clipped = text if len(text) <= MAX_WRITTEN_CHARS else text[:MAX_WRITTEN_CHARS] + " …"
