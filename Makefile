@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: handouts handouts-a4 test check lab bench install browser-deps labextension clean help
+.PHONY: handouts handouts-a4 test check lab bench bench-summary install browser-deps labextension clean help
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
@@ -18,6 +18,7 @@ help:
 	@echo "make check      validate the lesson content only"
 	@echo "make lab        open JupyterLab at notebooks/index.ipynb"
 	@echo "make bench      compare handout build speed with nbconvert's PDF routes"
+	@echo "make bench-summary  time the class summary on 40 classes of 35 students"
 	@echo "make labextension  rebuild the JupyterLab extension (student mode) from labextension/ (needs Node.js)"
 
 $(STAMP): pyproject.toml
@@ -112,6 +113,9 @@ labextension: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_handouts.py
+
+bench-summary: $(STAMP)
+	$(BIN)/python benchmarks/bench_summary.py
 
 clean:
 	rm -rf build handouts/*.pdf handouts/.build-cache.json .pytest_cache test-artifacts

@@ -280,7 +280,7 @@ def test_cli_exports_a_class_set_and_summarises(mini, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "3 work file(s)" in r.stdout
     assert "Strongly disagree: 1, Strongly agree: 2" in r.stdout
-    assert "q-single: 2/3" in r.stdout
+    assert "[q-single]: answered by 3; right 1/3" in r.stdout
 
 
 def test_cli_help_is_true():

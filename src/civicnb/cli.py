@@ -119,12 +119,36 @@ def cmd_export_work(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from .summary import summarize
+    from .summary import collect, default_pdf, format_text, write_pdf
 
     folder = Path(args.folder)
     if not folder.is_dir():
         raise CLIError(f"No such folder: {folder}; give the folder holding the collected work files")
-    print(summarize(_project(args), folder))
+    roster = None
+    if args.roster:
+        try:
+            roster = Path(args.roster).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise CLIError(f"{args.roster}: cannot read the roster ({getattr(e, 'strerror', None) or e}); give a "
+                           "UTF-8 text file with one student name a line") from None
+    project = _project(args)
+    try:
+        out = collect(project, folder, lesson=args.lesson, roster=roster, accept_renamed=args.accept_renamed)
+    except KeyError:
+        raise CLIError(f"--lesson {args.lesson}: no such lesson; choose one of {', '.join(project.lesson_names)}") from None
+    print(format_text(out, names=args.names))
+    if args.pdf or args.out:
+        from .handout.worksheet import ExportError
+
+        target = Path(args.out) if args.out else default_pdf(folder)
+        if target.resolve().is_relative_to(folder.resolve()):
+            raise CLIError(f"--out {target} is inside the class folder; the summary never writes there. "
+                           "Choose a place outside it")
+        try:
+            pdf = write_pdf(out, target, names=args.names, paper=args.paper, title=args.title)
+        except ExportError as e:
+            raise CLIError(str(e)) from None
+        print(f"Wrote {pdf}")
     return 0
 
 
@@ -188,8 +212,22 @@ def main(argv=None) -> int:
                         "CIVICNB_POLL_NAMES=1). Check your district's policy first.")
     p.set_defaults(func=cmd_export_work)
 
-    p = sub.add_parser("summary", help="class summary from a folder of work files")
+    p = sub.add_parser("summary", help="class summary from a folder of work files (--pdf: a printable page)",
+                       description="Count a class's answers from the work files a teacher collected: polls before "
+                                   "and after (counts only), answers and right answers per question, the most common "
+                                   "wrong answers, written answers to read. Damaged, duplicate, renamed, hand-edited "
+                                   "files and files from another lesson or version are listed with the reason and "
+                                   "skipped. Nothing in the folder is changed.")
     p.add_argument("folder")
+    p.add_argument("--pdf", action="store_true", help="also write a printable PDF beside the folder (FOLDER-summary.pdf)")
+    p.add_argument("--out", metavar="FILE.pdf", help="where to write the PDF (implies --pdf; not inside the folder)")
+    p.add_argument("--lesson", help="count only this lesson (e.g. 01); files of other lessons are listed as skipped")
+    p.add_argument("--roster", metavar="FILE", help="a text file of student names, one a line: lists who has no file")
+    p.add_argument("--names", action="store_true",
+                   help="show names beside written answers (default: numbers; never project that version)")
+    p.add_argument("--accept-renamed", action="store_true", help="count work files whose names were changed")
+    p.add_argument("--paper", choices=["letter", "a4"], default="letter")
+    p.add_argument("--title", help="a title for the PDF (default: the folder's name)")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",

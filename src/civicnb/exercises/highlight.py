@@ -1,14 +1,17 @@
 """Highlight words or phrases in a passage."""
 from __future__ import annotations
 
+import functools
 import re
 
 from ..handout import typ
 from .base import Kind, h, key_block, labelled, prompt_html, teacher_note
 
 
-def tokens(passage: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", passage)]
+@functools.lru_cache(maxsize=64)
+def tokens(passage: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, word) of each word; cached, as a class summary grades hundreds of answers."""
+    return tuple((m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", passage))
 
 
 def breaks_before(passage: str) -> set[int]:
@@ -17,12 +20,13 @@ def breaks_before(passage: str) -> set[int]:
     return {i for i in range(1, len(toks)) if "\n" in passage[toks[i - 1][1]:toks[i][0]]}
 
 
-def target_tokens(passage: str, target: str) -> set[int]:
+@functools.lru_cache(maxsize=256)
+def target_tokens(passage: str, target: str) -> frozenset[int]:
     start = passage.find(target)
     if start < 0:
-        return set()
+        return frozenset()
     end = start + len(target)
-    return {i for i, (a, b, _) in enumerate(tokens(passage)) if a < end and b > start}
+    return frozenset(i for i, (a, b, _) in enumerate(tokens(passage)) if a < end and b > start)
 
 
 class Highlight(Kind):

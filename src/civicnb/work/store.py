@@ -258,6 +258,24 @@ def check_answers(lesson, data: dict) -> str | None:
     return None
 
 
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def digest(data: dict) -> str:
+    """A check over what a work or poll file says (lesson, student, answers), written on every save.
+    Not a signature: it tells a file the notebook wrote from one changed by hand in a text editor, so
+    the class summary can list a hand-edited file instead of counting it."""
+    answers = data.get("answers") or {}
+    if data.get("format") != POLL_FORMAT:  # a work file keeps {"value": ..., "updated": ...} per answer
+        answers = {k: v.get("value") if isinstance(v, dict) else v for k, v in answers.items()}
+    body = {"lesson": data.get("lesson"), "student": data.get("student", ""), "answers": answers}
+    raw = json.dumps(clean(body), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(("civicnb-digest/1\0" + raw).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def read_work_file(path: str | Path) -> dict:
     """Read any work file (for exports and summaries) without moving anything. Raises WorkFileError
     (a ValueError) naming what is wrong, or OSError."""
@@ -448,8 +466,10 @@ class WorkStore:
         return {"format": POLL_FORMAT, "lesson": self.lesson, "answers": {}}
 
     def _write(self, data: dict, path: Path | None = None) -> None:
-        """Atomic replace: a new temporary file (never through a link), fsync, rename, fsync the folder."""
+        """Atomic replace: a new temporary file (never through a link), fsync, rename, fsync the folder.
+        Every write records the package version and the answers' digest (see :func:`digest`)."""
         path = path or self.path
+        data = {**data, "civicnb": _version(), "digest": digest(data)}
         payload = json.dumps(clean(data), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
         tmp = self.folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
