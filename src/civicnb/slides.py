@@ -27,9 +27,10 @@ from .handout import typ
 
 TEMPLATE = Path(__file__).parent / "handout" / "templates" / "slides.typ"
 EDITION = "slides"
-CHARS_PER_LINE = 60      # a line of 28 pt body holds about 70 characters; the rest is room to spare
+CHARS_PER_LINE = 68      # a line of 28 pt body holds about 72 characters; the rest is room to spare
 TITLE_CHARS = 44         # a line of 40 pt title holds about 50 characters
-CAPACITIES = (10.5, 9.5, 8.5, 7.5, 6.5)  # body lines per slide: the first that fits every slide wins
+CAPACITIES = (11.0, 10.0, 9.0, 8.0, 7.0)  # body lines per slide: the first that fits every slide wins
+CHART_SCALE = 0.72       # the chart's canvas on a slide, against the handout's: its labels print about 1.4 x larger
 MAX_ITEMS = 5            # list items per slide
 STEP_PREFIX = re.compile(r"^(?:Day|Period)\s+\d+(?:\s*\([^)]*\))?\s*·\s*")
 QUESTION_REF = re.compile(r"Questions?\s+(\d+(?:\s*(?:–|-|,|and)\s*\d+)*)")
@@ -98,7 +99,7 @@ def pack(pieces, capacity: float, max_items: int = 99) -> list[list]:
     groups = _greedy(pieces, capacity, max_items)
     if len(groups) > 1:
         total = sum(n + 0.35 for n, _ in pieces)
-        per_items = math.ceil(len(pieces) / len(groups))
+        per_items = math.ceil(sum(1 for _, p in pieces if p[0] != "p") / len(groups))
         target = capacity
         while target > 1:  # the smallest even share that still needs no more slides
             target -= 0.25
@@ -113,7 +114,8 @@ def _greedy(pieces, capacity: float, max_items: int) -> list[list]:
     groups: list[list] = [[]]
     used = 0.0
     for n, payload in pieces:
-        if groups[-1] and (used + n > capacity or len(groups[-1]) >= max_items):
+        items = sum(1 for p in groups[-1] if p[0] != "p")  # list items count; sentences of prose do not
+        if groups[-1] and (used + n > capacity or (payload[0] != "p" and items >= max_items)):
             groups.append([])
             used = 0.0
         groups[-1].append(payload)
@@ -317,10 +319,9 @@ class SlideMaker:
         self.content(label or titles.get(card_id, "Cards"), pieces, max_items=5)
 
     def figure(self, fig: dict) -> None:
-        from .charts import figure_svg
         from .content.model import figure_sources
 
-        blob = figure_svg(self.project, fig)
+        blob = chart_svg(self.project, fig)
         name = f"fig-{fig['id']}-{hashlib.sha256(blob).hexdigest()[:12]}.svg"
         self.deck.assets[name] = blob
         src = self.source_line(figure_sources(self.project, fig))
@@ -416,7 +417,7 @@ class SlideMaker:
 
         rows = [(lines_of(f"{label} {desc}", CHARS_PER_LINE - 6) + 0.2, ("enum", (f"{chr(65 + n)}. {label}", desc)))
                 for n, (_, label, desc) in enumerate(VERDICTS)]
-        self.content("The five verdicts", rows, max_items=3)
+        self.content("The five verdicts", rows)
         self.verdict_scale_shown = True
 
     def modelled(self, eid: str) -> bool:
@@ -552,6 +553,21 @@ class SlideMaker:
             pieces += [(lines_of(x), ("li", x)) for x in b.get("list") or []]
             self.content(b.get("title") or "Debrief", pieces, b.get("sources"), kind="key")
         pending.clear()
+
+
+def chart_svg(project, fig: dict, scale: float = CHART_SCALE) -> bytes:
+    """The lesson's chart drawn for the projector: the same chart code and data as the handouts, on a
+    smaller canvas, so that its labels come out larger next to the plot when it fills the slide."""
+    import matplotlib
+
+    from .charts import CHARTS, _style, render_svg
+
+    rows = project.data_csv(fig["data"])
+    with matplotlib.rc_context(_style()):
+        f = CHARTS[fig["chart"]](rows, fig)
+        w, h = f.get_size_inches()
+        f.set_size_inches(w * scale, h * scale)
+        return render_svg(f)
 
 
 # -- where each step's slide goes --------------------------------------------------------------------
