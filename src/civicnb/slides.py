@@ -99,7 +99,7 @@ def pack(pieces, capacity: float, max_items: int = 99) -> list[list]:
     groups = _greedy(pieces, capacity, max_items)
     if len(groups) > 1:
         total = sum(n + 0.35 for n, _ in pieces)
-        per_items = math.ceil(sum(1 for _, p in pieces if p[0] != "p") / len(groups))
+        per_items = math.ceil(sum(1 for _, p in pieces if p[0] not in ("p", "P")) / len(groups))
         target = capacity
         while target > 1:  # the smallest even share that still needs no more slides
             target -= 0.25
@@ -114,8 +114,8 @@ def _greedy(pieces, capacity: float, max_items: int) -> list[list]:
     groups: list[list] = [[]]
     used = 0.0
     for n, payload in pieces:
-        items = sum(1 for p in groups[-1] if p[0] != "p")  # list items count; sentences of prose do not
-        if groups[-1] and (used + n > capacity or (payload[0] != "p" and items >= max_items)):
+        items = sum(1 for p in groups[-1] if p[0] not in ("p", "P"))  # list items count; sentences of prose do not
+        if groups[-1] and (used + n > capacity or (payload[0] not in ("p", "P") and items >= max_items)):
             groups.append([])
             used = 0.0
         groups[-1].append(payload)
@@ -128,9 +128,11 @@ def prose_pieces(text: str, capacity: float) -> list:
     out = []
     width = int(capacity * CHARS_PER_LINE * 0.9)
     for para in re.split(r"\n\s*\n", str(text or "")):
+        first = True
         for s in sentences(para):
             for part in (_words(s, width) if len(s) > width else [s]):
-                out.append((lines_of(part), ("p", part)))
+                out.append((lines_of(part), ("P" if first else "p", part)))  # "P": a paragraph starts
+                first = False
     return out
 
 
@@ -144,7 +146,10 @@ def _join_prose(group) -> str:
         if passage:
             out.append(typ.call("passageframe", typ.content(" \\\n".join(passage))))
             passage = []
-        if kind == "p":
+        if kind in ("p", "P"):
+            if kind == "P" and para:
+                out.append(typ.inline(" ".join(para)))
+                para = []
             para.append(value)
             continue
         if para:
@@ -179,6 +184,8 @@ class SlideMaker:
         self.verdict_scale_shown = False
         self.groups_shown: set = set()
         self._source_numbers = None
+        self.vocabulary_step = any(re.search(r"\b(vocabulary|words)\b", str(st.get("title", "")), re.I)
+                                   for st in lesson.meta.get("steps") or [])
         self.modelled_key: list = []          # (id, exercise) of a modelled card whose verdict is still to show
 
     # -- small pieces ---------------------------------------------------------------------------
@@ -277,6 +284,8 @@ class SlideMaker:
             cn = self.meta.get("content_note") or {}
             self.content("Content note", prose_pieces(cn.get("text", ""), self.capacity), cn.get("sources"))
         elif kind == "vocabulary":
+            if not self.vocabulary_step:
+                return  # a glossary to look words up in, unless a step teaches the words
             rows = [(lines_of(v["term"] + " " + v["definition"]) + 0.3, ("enum", (v["term"], v["definition"])))
                     for v in self.meta.get("vocabulary") or []]
             self.content("Words for this lesson", rows, max_items=3)
@@ -314,7 +323,7 @@ class SlideMaker:
         self.groups_shown.add(key)
         label = next((a.get("label") for a in self.meta.get("alternatives") or []
                       if isinstance(a, dict) and card_id in (a.get("items") or [])), None)
-        pieces = [(1, ("p", "Read these cards in the notebook or in your packet:"))]
+        pieces = [(1, ("P", "Read these cards in the notebook or in your packet:"))]
         pieces += [(lines_of(titles[c]), ("li", titles[c])) for c in group if c in titles]
         self.content(label or titles.get(card_id, "Cards"), pieces, max_items=5)
 
@@ -338,7 +347,7 @@ class SlideMaker:
         c = art["citation"]
         pieces = [(lines_of(c["headline"]) + 0.5,
                    ("raw", typ.call("passageframe", typ.content(f"#strong[{typ.text('“' + c['headline'] + '”')}]"))))]
-        pieces.append((1, ("p", f"{c.get('byline', '')} · {c['site']} · {c['date']}")))
+        pieces.append((1, ("P", f"{c.get('byline', '')} · {c['site']} · {c['date']}")))
         self.content("The article", pieces, [c["source"]])
         lacks = c.get("lacks") or []
         if lacks:
@@ -367,18 +376,18 @@ class SlideMaker:
                        for x in str(ex["passage"]).splitlines() if x.strip()]
         elif k == "short_answer" or k == "long_answer":
             if ex.get("starter"):
-                pieces.append((lines_of(ex["starter"]) + 0.3, ("p", f"*Sentence starter:* {ex['starter']}")))
+                pieces.append((lines_of(ex["starter"]) + 0.3, ("P", f"*Sentence starter:* {ex['starter']}")))
         elif k == "cer":
             if ex.get("question"):
-                pieces.append((lines_of(ex["question"]), ("p", f"**The question:** {ex['question']}")))
-            pieces.append((1, ("p", "Write a **claim**, the **evidence**, and your **reasoning**.")))
+                pieces.append((lines_of(ex["question"]), ("P", f"**The question:** {ex['question']}")))
+            pieces.append((1, ("P", "Write a **claim**, the **evidence**, and your **reasoning**.")))
         elif k == "scale":
             from .exercises.written import DEFAULT_SCALE
 
             scale = " · ".join(ex.get("scale") or DEFAULT_SCALE)
             statements = [(lines_of(st["text"], CHARS_PER_LINE - 4), ("enum", (f"{n}.", st["text"])))
                           for n, st in enumerate(ex.get("statements") or [], 1)]
-            self.content(title, pieces + [(lines_of(scale), ("p", f"*Answer on the scale:* {scale}"))],
+            self.content(title, pieces + [(lines_of(scale), ("P", f"*Answer on the scale:* {scale}"))],
                          ex.get("sources"))
             self.content(f"{label}: the statements", statements, max_items=4)
             return
@@ -415,7 +424,7 @@ class SlideMaker:
     def verdict_scale(self) -> None:
         from .exercises.verdict import VERDICTS
 
-        rows = [(lines_of(f"{label} {desc}", CHARS_PER_LINE - 6) + 0.2, ("enum", (f"{chr(65 + n)}. {label}", desc)))
+        rows = [(lines_of(f"{label}: {desc}", CHARS_PER_LINE - 4), ("enum", (f"{chr(65 + n)}.", f"**{label}:** {desc}")))
                 for n, (_, label, desc) in enumerate(VERDICTS)]
         self.content("The five verdicts", rows)
         self.verdict_scale_shown = True
@@ -437,7 +446,7 @@ class SlideMaker:
         pieces = prose_pieces(ex.get("prompt", ""), self.capacity) if self.modelled(eid) else []
         pieces.append((lines_of(c.get("paraphrase", "")) + 1, ("raw", claim)))
         if not self.modelled(eid):
-            pieces.append((1, ("p", "Read the evidence notes on the card, then choose a verdict and write your reason.")))
+            pieces.append((1, ("P", "Read the evidence notes on the card, then choose a verdict and write your reason.")))
             self.content(title, pieces)
             return
         if not self.verdict_scale_shown:
@@ -449,8 +458,8 @@ class SlideMaker:
         self.content(f"{label}: the evidence notes", notes,
                      [s for ev in c.get("evidence") or [] for s in ev.get("sources") or []], max_items=3)
         self.content(f"{label}: your verdict", [
-            (2, ("p", "Which verdict fits? Choose one of the five (A to E).")),
-            (2, ("p", "Write your reason: name at least one evidence note and say why it convinced you."))])
+            (2, ("P", "Which verdict fits? Choose one of the five (A to E).")),
+            (2, ("P", "Write your reason: name at least one evidence note and say why it convinced you."))])
         self.modelled_key.append((eid, ex))
 
     def key_slides(self, eid: str, ex: dict) -> None:
@@ -459,10 +468,10 @@ class SlideMaker:
 
         c = ex.get("_claim") or {}
         label = self.lesson.label_of(eid)
-        pieces = [(1.3, ("p", f"**Verdict:** {VERDICT_LABEL.get(c.get('verdict'), c.get('verdict'))}"))]
+        pieces = [(1.3, ("P", f"**Verdict:** {VERDICT_LABEL.get(c.get('verdict'), c.get('verdict'))}"))]
         also = [VERDICT_LABEL.get(v, v) for v in c.get("also_accept") or []]
         if also:
-            pieces.append((1, ("p", f"Also right if the reason shows it: {', '.join(also)}.")))
+            pieces.append((1, ("P", f"Also right if the reason shows it: {', '.join(also)}.")))
         pieces += prose_pieces(c.get("verdict_why", ""), self.capacity)
         self.content(f"{label}: the class's verdict", pieces, kind="key")
 
@@ -549,7 +558,7 @@ class SlideMaker:
             self.key_slides(eid, ex)
         for b in pending:
             note = f"Answers {self.lesson.labels_of(b['reveals'])}." if b.get("reveals") else ""
-            pieces = ([(1, ("p", f"*{note}*"))] if note else []) + prose_pieces(b.get("text", ""), self.capacity)
+            pieces = ([(1, ("P", f"*{note}*"))] if note else []) + prose_pieces(b.get("text", ""), self.capacity)
             pieces += [(lines_of(x), ("li", x)) for x in b.get("list") or []]
             self.content(b.get("title") or "Debrief", pieces, b.get("sources"), kind="key")
         pending.clear()
@@ -631,11 +640,25 @@ def place_steps(lesson, cells: list, steps: list) -> list[int]:
         text.append(words)
     parts = [i for i, c in enumerate(cells) if 1 <= _level(c) <= 2 and "notebook-only" not in
              set((c.get("metadata") or {}).get("tags") or [])]
+    titles = {}  # a box named in a summary ("read “Three lenses”") is a reference to it
+    for i, sh in enumerate(shows):
+        try:
+            kind, data = lesson.item(sh) if sh else (None, None)
+        except KeyError:
+            continue
+        if isinstance(data, dict) and kind in ("block", "figure") and data.get("title"):
+            titles.setdefault(str(data["title"]), sh)
     at: list = []
     prev = -1
-    for st in steps:
+    for n_step, st in enumerate(steps):
+        if n_step == 0:  # a period starts with its first step
+            at.append(0)
+            prev = 0
+            continue
         cands = []
-        for eid in question_ids(lesson, f"{st.get('summary', '')} {st.get('paper', '')}"):
+        said = f"{st.get('summary', '')} {st.get('paper', '')}"
+        named = question_ids(lesson, said) + [titles[t] for t in re.findall(r"“([^”]+)”", said) if t in titles]
+        for eid in named:
             if eid in shows:
                 i = shows.index(eid)
                 start = max((h for h in parts if h <= i), default=i)
