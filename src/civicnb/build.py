@@ -63,7 +63,7 @@ def read_cache(out_dir: Path) -> dict:
         return {}
 
 
-EDITIONS = ("student", "teacher", "after", "slides")
+EDITIONS = ("student", "teacher", "after")  # `civicnb build` (all) adds "slides"
 
 
 def has_reveals(project, lesson_name: str) -> bool:

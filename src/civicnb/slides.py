@@ -97,16 +97,15 @@ def pack(pieces, capacity: float, max_items: int = 99) -> list[list]:
     line left over."""
     pieces = list(pieces)
     groups = _greedy(pieces, capacity, max_items)
-    if len(groups) > 1:
-        total = sum(n + 0.35 for n, _ in pieces)
-        per_items = math.ceil(sum(1 for _, p in pieces if p[0] not in ("p", "P")) / len(groups))
-        target = capacity
-        while target > 1:  # the smallest even share that still needs no more slides
-            target -= 0.25
-            trial = _greedy(pieces, max(target, total / len(groups)), min(max_items, max(per_items, 1)))
-            if len(trial) > len(groups):
-                break
-            groups = trial
+    if len(groups) > 1:  # the smallest slide size that still needs no more slides (greedy is optimal for it)
+        lo, hi = max(n for n, _ in pieces), capacity
+        while hi - lo > 0.1:
+            mid = (lo + hi) / 2
+            if len(_greedy(pieces, mid, max_items)) > len(groups):
+                lo = mid
+            else:
+                hi = mid
+        groups = _greedy(pieces, hi, max_items)
     return groups
 
 
