@@ -12,7 +12,7 @@ printable handouts.
 
 commands:
   check                 validate every lesson file; each problem names file:line and the fix
-  build                 build handout PDFs into handouts/ (only what changed)
+  build                 build handout PDFs and lesson slides into handouts/ (only what changed)
   export-work PATH      a student's completed worksheet PDF from a work file, or from every
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
