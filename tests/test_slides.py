@@ -261,12 +261,14 @@ def test_long_text_is_split_over_slides_never_shrunk(mini, tmp_path):
     data = yaml.safe_load(text)
     target = next(b for b in data.get("blocks") or data.get("facts") if not b.get("reveals"))
     target["text"] = " ".join(sentences)
+    item = [f"Item sentence {n} is one of many in a single list item far too long for a slide." for n in range(1, 26)]
+    target["list"] = [" ".join(item)]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     build(type(mini)(mini.root), tmp_path, editions=("slides",), quiet=True, build_root=tmp_path / "b")
     reader = PdfReader(tmp_path / "00-all-kinds-slides.pdf")
     texts = [squash(p.extract_text() or "") for p in reader.pages]
     flat = "".join(texts)
-    for s in sentences:
+    for s in sentences + item:
         assert squash(s) in flat, s
     holding = [i for i, t in enumerate(texts) if "Sentencenumber" in t]
     assert len(holding) >= 4  # split over several slides

@@ -135,6 +135,30 @@ def prose_pieces(text: str, capacity: float) -> list:
     return out
 
 
+def list_pieces(items, capacity: float = CAPACITIES[-1]) -> list:
+    """Bulleted items as pieces for :func:`pack`. An item too long for part of a slide is cut at its
+    sentences: the first part keeps the bullet, the rest follow indented (and may go on the next slide)."""
+    out = []
+    for x in items or []:
+        x = " ".join(str(x).split())
+        if lines_of(x) <= capacity * 0.6:
+            out.append((lines_of(x), ("li", x)))
+            continue
+        parts = [q for s in sentences(x) for q in (_words(s, int(capacity * 0.5 * CHARS_PER_LINE))
+                                                     if lines_of(s) > capacity * 0.6 else [s])]
+        chunk = ""
+        chunks = []
+        for q in parts:
+            if chunk and lines_of(chunk + " " + q) > capacity * 0.6:
+                chunks.append(chunk)
+                chunk = q
+            else:
+                chunk = f"{chunk} {q}".strip()
+        chunks.append(chunk)
+        out += [(lines_of(c), ("li" if i == 0 else "licont", c)) for i, c in enumerate(chunks)]
+    return out
+
+
 def _join_prose(group) -> str:
     """Markup for a group of pieces: consecutive sentences form a paragraph, list items a list."""
     out, para, passage = [], [], []
@@ -156,6 +180,8 @@ def _join_prose(group) -> str:
             para = []
         if kind == "li":
             out.append("- " + typ.inline(value))
+        elif kind == "licont":  # the rest of a long item: under its text, without a new bullet
+            out.append(f"#pad(left: 1.3em)[{typ.inline(value)}]")
         elif kind == "enum":
             label, body = value
             out.append(f"#grid(columns: (auto, 1fr), column-gutter: 0.5em, [#strong[{typ.text(label)}]], "
@@ -249,7 +275,7 @@ class SlideMaker:
         self.add(typ.call("titleslide", typ.content(typ.text(f"{unit['title']} · Lesson {m['id']}")),
                           typ.content(typ.text(m["title"])), subtitle=sub), "title", m["title"])
         self.content("Essential question", prose_pieces(m["essential_question"], self.capacity))
-        self.content("I can…", [(lines_of(x), ("li", x)) for x in m.get("i_can") or []])
+        self.content("I can…", list_pieces(m.get("i_can")))
 
     def period_start(self, p: int, heading: str, steps: list) -> None:
         self.period = p
@@ -306,7 +332,7 @@ class SlideMaker:
             self.card_group(b["id"])
             return
         pieces = prose_pieces(b.get("text", ""), self.capacity)
-        pieces += [(lines_of(x), ("li", x)) for x in b.get("list") or []]
+        pieces += list_pieces(b.get("list"))
         self.content(b.get("title") or "", pieces, b.get("sources"))
 
     def card_group(self, card_id: str) -> None:
@@ -323,7 +349,7 @@ class SlideMaker:
         label = next((a.get("label") for a in self.meta.get("alternatives") or []
                       if isinstance(a, dict) and card_id in (a.get("items") or [])), None)
         pieces = [(1, ("P", "Read these cards in the notebook or in your packet:"))]
-        pieces += [(lines_of(titles[c]), ("li", titles[c])) for c in group if c in titles]
+        pieces += list_pieces(titles[c] for c in group if c in titles)
         self.content(label or titles.get(card_id, "Cards"), pieces, max_items=5)
 
     def figure(self, fig: dict) -> None:
@@ -350,7 +376,7 @@ class SlideMaker:
         self.content("The article", pieces, [c["source"]])
         lacks = c.get("lacks") or []
         if lacks:
-            self.content("What the page does not give you", [(lines_of(x), ("li", x)) for x in lacks])
+            self.content("What the page does not give you", list_pieces(lacks))
 
     # -- exercises ------------------------------------------------------------------------------
     def exercise(self, eid: str, ex: dict) -> None:
@@ -558,7 +584,7 @@ class SlideMaker:
         for b in pending:
             note = f"Answers {self.lesson.labels_of(b['reveals'])}." if b.get("reveals") else ""
             pieces = ([(1, ("P", f"*{note}*"))] if note else []) + prose_pieces(b.get("text", ""), self.capacity)
-            pieces += [(lines_of(x), ("li", x)) for x in b.get("list") or []]
+            pieces += list_pieces(b.get("list"))
             self.content(b.get("title") or "Debrief", pieces, b.get("sources"), kind="key")
         pending.clear()
 
