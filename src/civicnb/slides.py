@@ -30,7 +30,7 @@ EDITION = "slides"
 CHARS_PER_LINE = 68      # a line of 28 pt body holds about 72 characters; the rest is room to spare
 TITLE_CHARS = 44         # a line of 40 pt title holds about 50 characters
 CAPACITIES = (11.0, 10.0, 9.0, 8.0, 7.0)  # body lines per slide: the first that fits every slide wins
-CHART_SCALE = 0.72       # the chart's canvas on a slide, against the handout's: its labels print about 1.4 x larger
+CHART_SCALE = 0.62       # the chart's canvas on a slide, against the handout's: its labels print about 1.4 x larger
 MAX_ITEMS = 5            # list items per slide
 STEP_PREFIX = re.compile(r"^(?:Day|Period)\s+\d+(?:\s*\([^)]*\))?\s*·\s*")
 QUESTION_REF = re.compile(r"Questions?\s+(\d+(?:\s*(?:–|-|,|and)\s*\d+)*)")
@@ -243,7 +243,7 @@ class SlideMaker:
             num = f"[{nums[sid]}] " if sid in nums else ""
             date = "" if s.get("date") in (None, "undated") else f", {s['date']}"
             parts.append(f"{num}{s.get('publisher', '')}{date}")
-        return typ.content(typ.text("Sources (numbered as in the student packet): " + "; ".join(parts)))
+        return typ.content(typ.text("Sources (numbers as in the packet): " + "; ".join(parts)))
 
     def add(self, markup: str, kind: str = "content", text: str = "") -> None:
         n = len(self.deck.slides) + 1  # a marker: where each slide starts (to find one that overflowed)
