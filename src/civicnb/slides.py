@@ -279,6 +279,7 @@ class SlideMaker:
 
     def period_start(self, p: int, heading: str, steps: list) -> None:
         self.period = p
+        self.verdict_scale_shown = False
         if self.periods > 1:
             title = heading or f"Period {p}"
             self.add(typ.call("periodslide", typ.content(typ.text(f"Lesson {self.meta['id']} · Period {p} of {self.periods}")),
@@ -318,11 +319,17 @@ class SlideMaker:
             self.figure(data)
         elif kind == "article-citation":
             self.article_citation(data)
+        elif kind == "article-map" and data:  # too long to project: where to read it
+            n = len(data.get("paragraphs") or [])
+            self.content("The article, paragraph by paragraph", [
+                (2, ("P", f"Read the paragraph map in your notebook or packet: a summary of each of the article's "
+                          f"{n} paragraphs (¶1 to ¶{n}), in our own words.")),
+                (2, ("P", "If your teacher gave you a copy of the article, read it with the map beside it."))])
         elif kind == "block":
             self.block(data)
         elif kind == "exercise":
             self.exercise(item_id, data)
-        # header, targets, save panel, source list, the article map and text: not on slides
+        # header, targets, save panel, source list, the article's text: not on slides
 
     def block(self, b: dict) -> None:
         from .content.cards import law_cards, perspective_cards
@@ -470,12 +477,12 @@ class SlideMaker:
                                                    + typ.inline(c.get("paraphrase", ""))))
         pieces = prose_pieces(ex.get("prompt", ""), self.capacity) if self.modelled(eid) else []
         pieces.append((lines_of(c.get("paraphrase", "")) + 1, ("raw", claim)))
+        if not self.verdict_scale_shown:  # once a period, before its first card: the class works from it
+            self.verdict_scale()
         if not self.modelled(eid):
             pieces.append((1, ("P", "Read the evidence notes on the card, then choose a verdict and write your reason.")))
             self.content(title, pieces)
             return
-        if not self.verdict_scale_shown:
-            self.verdict_scale()
         self.content(title, pieces)
         notes = [(lines_of(ev["note"], CHARS_PER_LINE - 4) + 0.3,
                   ("enum", (f"{n}.", f"**{SOURCE_KIND.get(ev['kind'], ev['kind'])}:** {ev['note']}")))
