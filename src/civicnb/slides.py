@@ -446,12 +446,12 @@ class SlideMaker:
             self.content(f"{label}: the {len(cats)} categories", cats, max_items=5)
             items = [(lines_of(it["text"], CHARS_PER_LINE - 4), ("enum", (f"{item_letter(n)}.", it["text"])))
                      for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1)]
-            self.content(f"{label}: sort these", items, max_items=4)
+            self.content(f"{label}: sort these", items, max_items=6)
         else:  # a timeline: the events, lettered as on paper and in the notebook, in shuffled order
             events = [e for e in ex.get("events") or [] if isinstance(e, dict) and e.get("id")]
             items = [(lines_of(e["text"], CHARS_PER_LINE - 4), ("enum", (f"{chr(64 + n)}.", e["text"])))
                      for n, e in enumerate(stable_shuffle(events, ex["id"]), 1)]
-            self.content(f"{label}: put these in order", items, max_items=4)
+            self.content(f"{label}: put these in order", items, max_items=6)
 
     def verdict_scale(self) -> None:
         from .exercises.verdict import VERDICTS
