@@ -400,7 +400,7 @@ class SlideMaker:
                        for n, o in enumerate(ex.get("options") or [])]
             if sum(n + 0.35 for n, _ in pieces + options) > self.body_capacity(title):
                 self.content(title, pieces, self._prompt_sources(ex))  # the prompt, then the options whole
-                self.content(f"{label}: the choices", options)
+                self.content(f"{label}: the choices", options, max_items=6)
                 return
             pieces += options
         elif k == "highlight":  # the passage in a frame, line by line (a long one over several slides)
@@ -427,7 +427,7 @@ class SlideMaker:
             self.content(title, pieces, self._prompt_sources(ex))
             self.sort_items(eid, ex, label)
             return
-        self.content(title, pieces, self._prompt_sources(ex))
+        self.content(title, pieces, self._prompt_sources(ex), max_items=6)
 
     def _prompt_sources(self, ex) -> list:
         from .exercises import kind_of
