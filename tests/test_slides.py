@@ -331,3 +331,24 @@ def test_pack_shares_text_evenly():
     groups = pack(pieces, capacity=11, max_items=5)
     assert [len(g) for g in groups] in ([4, 3], [3, 4])  # not 4 and a lonely 3rd... never 5 + 2
     assert [p for g in groups for p in g] == [p for _, p in pieces]  # order kept
+
+
+def test_body_text_is_at_least_28_pt(decks):
+    """Everything smaller than 28 pt is the furniture: the footer, the kicker line above a title (capitals)
+    and the source line (15 pt). Body text, options, items and titles are 28 pt or larger."""
+    project, out, pages = decks
+    for lesson in project.lessons():
+        reader, _ = pages[lesson.name]
+        small = []
+        for n, page in enumerate(reader.pages, 1):
+            def visit(text, cm, tm, font, size):
+                size = round(size * (abs(tm[0]) or 1), 1)
+                t = text.strip()
+                if not t or size >= 27.9:
+                    return
+                if t == t.upper() or re.match(r"(Lesson \d+ ·|Slide \d+ of \d+)", t) or size == 15:
+                    return
+                small.append((n, size, t[:50]))
+
+            page.extract_text(visitor_text=visit)
+        assert not small, f"{lesson.name}: body text below 28 pt: {small[:5]}"
