@@ -260,8 +260,10 @@ class SlideMaker:
         groups = pack(pieces, self.body_capacity(title + " (2 of 2)"), max_items) or [[]]
         src = self.source_line(sources)
         for i, group in enumerate(groups, 1):
-            t = title if len(groups) == 1 else f"{title} ({i} of {len(groups)})"
-            args = {"kicker": typ.content(typ.text(kicker or self.kicker())), "title": typ.content(typ.inline(t))}
+            t = title if len(groups) == 1 or not title else f"{title} ({i} of {len(groups)})"
+            args = {"kicker": typ.content(typ.text(kicker or self.kicker()))}
+            if t:  # a box without a title: no empty heading (a tagged PDF's outline would show it)
+                args["title"] = typ.content(typ.inline(t))
             if src and i == len(groups):
                 args["source"] = src
             self.add(typ.call("slide", **args) + typ.content(_join_prose(group)), kind,
