@@ -298,7 +298,8 @@ class SlideMaker:
                  "step", f"{title} {st['minutes']} min")
 
     def after_you_answer(self, ids) -> None:
-        label = self.lesson.labels_of(sorted(set(ids), key=lambda i: self.lesson.number_of(i) or 0)) if ids else ""
+        known = [i for i in dict.fromkeys(ids or []) if i in self.lesson.ref_labels]  # `check` reports the rest
+        label = self.lesson.labels_of(sorted(known, key=lambda i: self.lesson.number_of(i) or 0)) if known else ""
         body = typ.text(f"Answer {label} first. " if label else "Answer the questions first. ") + typ.text(
             "The next slides answer them.")
         self.add(typ.call("afterslide", typ.content(typ.text(self.kicker("Stop"))),
@@ -591,7 +592,8 @@ class SlideMaker:
         for eid, ex in keys:
             self.key_slides(eid, ex)
         for b in pending:
-            note = f"Answers {self.lesson.labels_of(b['reveals'])}." if b.get("reveals") else ""
+            known = [i for i in b.get("reveals") or [] if i in self.lesson.ref_labels]
+            note = f"Answers {self.lesson.labels_of(known)}." if known else ""
             pieces = ([(1, ("P", f"*{note}*"))] if note else []) + prose_pieces(b.get("text", ""), self.capacity)
             pieces += list_pieces(b.get("list"))
             self.content(b.get("title") or "Debrief", pieces, b.get("sources"), kind="key")
