@@ -276,8 +276,9 @@ class SlideMaker:
         sub = typ.content(typ.inline(m["subtitle"])) if m.get("subtitle") else "none"
         self.add(typ.call("titleslide", typ.content(typ.text(f"{unit['title']} · Lesson {m['id']}")),
                           typ.content(typ.text(m["title"])), subtitle=sub), "title", m["title"])
-        self.content("Essential question", prose_pieces(m["essential_question"], self.capacity))
-        self.content("I can…", list_pieces(m.get("i_can")))
+        k = f"Lesson {m['id']}"  # before the first period: no period in the kicker
+        self.content("Essential question", prose_pieces(m["essential_question"], self.capacity), kicker=k)
+        self.content("I can…", list_pieces(m.get("i_can")), kicker=k)
 
     def period_start(self, p: int, heading: str, steps: list) -> None:
         self.period = p
