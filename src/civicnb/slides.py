@@ -26,11 +26,10 @@ from pathlib import Path
 from .handout import typ
 
 TEMPLATE = Path(__file__).parent / "handout" / "templates" / "slides.typ"
-EDITION = "slides"
 CHARS_PER_LINE = 68      # a line of 28 pt body holds about 72 characters; the rest is room to spare
 TITLE_CHARS = 44         # a line of 40 pt title holds about 50 characters
 CAPACITIES = (11.0, 10.0, 9.0, 8.0, 7.0)  # body lines per slide: the first that fits every slide wins
-CHART_SCALE = 0.62       # the chart's canvas on a slide, against the handout's: its labels print about 1.4 x larger
+CHART_SCALE = 0.62       # the chart's canvas on a slide, against the handout's: its labels print about 1.6 x larger
 MAX_ITEMS = 5            # list items per slide
 STEP_PREFIX = re.compile(r"^(?:Day|Period)\s+\d+(?:\s*\([^)]*\))?\s*·\s*")
 QUESTION_REF = re.compile(r"Questions?\s+(\d+(?:\s*(?:–|-|,|and)\s*\d+)*)")
