@@ -18,7 +18,7 @@ CACHE_NAME = ".build-cache.json"
 def _code_files() -> list[Path]:
     """The package files whose change can change a handout."""
     files = [p for p in sorted(PKG.rglob("*.py")) if "__pycache__" not in p.parts]
-    return files + [PKG / "handout" / "templates" / "civicnb.typ"]
+    return files + sorted((PKG / "handout" / "templates").glob("*.typ"))
 
 
 def input_hash(project, lesson_name: str, edition: str, paper: str, period: int | None = None) -> str:
@@ -33,6 +33,8 @@ def input_hash(project, lesson_name: str, edition: str, paper: str, period: int 
     from .content.cards import shared_inputs  # e.g. lesson 01's timeline, printed in lesson 03
 
     shared += shared_inputs(project.lessons_dir, lesson_name)
+    if edition == "slides":  # a lesson that practises the norms shows the unit's norms (another lesson's box)
+        shared += sorted(project.lessons_dir.glob("*/lesson.yml"))
     inputs = sorted(set(shared)) + [root / "notebooks" / f"{lesson_name}.ipynb"]
     copy = project.article_copy()
     h.update(f"{edition}|{paper}|period={period or 'all'}|copy={'yes' if copy else 'no'}".encode())
@@ -44,7 +46,10 @@ def input_hash(project, lesson_name: str, edition: str, paper: str, period: int 
 
 def output_name(lesson_name: str, edition: str, paper: str, period: int | None = None) -> str:
     """``NN-slug-student.pdf``; one class period's packet ``NN-slug-student-p2.pdf``; the after sheet
-    of period 2 of a multi-period lesson ``NN-slug-after-2.pdf``."""
+    of period 2 of a multi-period lesson ``NN-slug-after-2.pdf``; the slides ``NN-slug-slides.pdf``
+    (16:9 on any paper setting)."""
+    if edition == "slides":
+        return f"{lesson_name}-slides.pdf"
     part = edition
     if period:
         part += f"-{period}" if edition == "after" else f"-p{period}"
@@ -58,7 +63,7 @@ def read_cache(out_dir: Path) -> dict:
         return {}
 
 
-EDITIONS = ("student", "teacher", "after")
+EDITIONS = ("student", "teacher", "after")  # `civicnb build` (all) adds "slides"
 
 
 def has_reveals(project, lesson_name: str) -> bool:
@@ -118,6 +123,15 @@ def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, p
             for edition in editions:
                 if edition == "after" and not has_reveals(project, name):
                     continue
+                if edition == "slides":  # one 16:9 deck whatever the paper: listed with the first paper only
+                    if paper != papers[0]:
+                        continue
+                    pdf = out_dir / output_name(name, edition, paper)
+                    digest = input_hash(project, name, edition, "16:9")
+                    fresh = (not force and pdf.exists() and cache.get(pdf.name, {}).get("inputs") == digest
+                             and cache[pdf.name].get("pdf") == _file_hash(pdf))
+                    yield name, edition, "16:9", None, pdf, digest, fresh
+                    continue
                 parts: list = [None]
                 if edition == "after" and periods > 1:
                     parts = _cached_after_periods(project, name, cache)  # never a sheet with nothing on it
@@ -141,6 +155,14 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
     from .handout.render import render
 
     lesson = project.lesson(lesson_name)
+    if edition == "slides":
+        from .slides import build_pdf
+
+        data = build_pdf(project, lesson, build_root / f"{lesson_name}-slides")
+        tmp = pdf.with_suffix(".pdf.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(pdf)
+        return
     nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
     workdir = build_root / f"{lesson_name}-{edition}-{paper}" if not period else build_root / f"{lesson_name}-{edition}-{period}-{paper}"
     if edition == "after":  # one sheet: the student edition's type size unless it must shrink to fit

@@ -12,7 +12,7 @@ printable handouts.
 
 commands:
   check                 validate every lesson file; each problem names file:line and the fix
-  build                 build handout PDFs into handouts/ (only what changed)
+  build                 build handout PDFs and lesson slides into handouts/ (only what changed)
   export-work PATH      a student's completed worksheet PDF from a work file, or from every
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
@@ -78,7 +78,7 @@ def cmd_build(args) -> int:
             raise CLIError(str(e)) from None
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file, not a folder; give a folder for the handouts")
-    editions = ("student", "teacher", "after") if args.edition == "all" else (args.edition,)
+    editions = ("student", "teacher", "after", "slides") if args.edition == "all" else (args.edition,)
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
     try:
         lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
@@ -180,12 +180,13 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="build handout PDFs (incremental)",
-                       description="Build the student and teacher handouts of every lesson into handouts/. "
+                       description="Build the student and teacher handouts and the slides of every lesson into handouts/. "
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
-    p.add_argument("--edition", choices=["student", "teacher", "after", "all"], default="all",
+    p.add_argument("--edition", choices=["student", "teacher", "after", "slides", "all"], default="all",
                    help="which handouts: student, teacher, after (the after-the-lesson sheets of boxes that "
-                        "answer questions, one per class period: NN-name-after-1.pdf...), or all (default)")
+                        "answer questions, one per class period: NN-name-after-1.pdf...), slides (a 16:9 deck "
+                        "for the projector: NN-name-slides.pdf, the same whatever the paper), or all (default)")
     p.add_argument("--paper", choices=["letter", "a4", "both"], default="letter",
                    help="US Letter (default), A4, or both (A4 files end in -a4.pdf)")
     p.add_argument("--out", type=Path, help="output folder (default: handouts/)")
