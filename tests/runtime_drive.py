@@ -125,10 +125,12 @@ def drive(work_dir: str, student: str = "Ana Pérez") -> dict:
                  json.loads(L.lesson.notebook_path.read_text(encoding="utf-8"))["cells"]]
         assert order, f"{name}: the bundle lists no cells to show"
         shown, figures, reveals = 0, 0, 0
+        t0 = time.perf_counter()
         with contextlib.redirect_stdout(sink):
             for item in order:
                 L.show(item)
                 shown += 1
+        t_show = time.perf_counter() - t0
         for item in order:
             kind, data = L.lesson.item(item)
             w = L.widgets[item]
@@ -183,7 +185,8 @@ def drive(work_dir: str, student: str = "Ana Pérez") -> dict:
             assert got == want, (name, item, got, want)
         report["lessons"][name] = {"items": shown, "exercises": len(answered), "figures": figures,
                                    "reveal_boxes": reveals, "messages": list(L.messages)}
-        report["timings"][name] = {"open_s": round(t_open, 3), "reopen_s": round(t_reopen, 3)}
+        report["timings"][name] = {"open_s": round(t_open, 3), "show_all_s": round(t_show, 3),
+                                   "reopen_s": round(t_reopen, 3)}
     files = sorted(os.listdir(work_dir))
     assert any(f.endswith(".poll.json") for f in files) or "scale" not in report["kinds"], files
     report["work_files"] = files

@@ -6,7 +6,7 @@ The build-time half of the run-time/build-time split (the run-time half is
 the pure-Python wheel ``civicnb_bundle-<version>-py3-none-any.whl``, which a JupyterLite site installs
 next to the civicnb wheel so the lessons load in the browser with no file access at all.
 
-The output is deterministic (sorted keys, no dates): the same lessons give the same bytes.
+The output is deterministic (keys in the order written, no dates): the same lessons give the same bytes.
 The teacher notes (``teacher.md``), the verification notes and any teacher-supplied article copy are
 never bundled: the bundle is served to students. (Exercise keys are in it, as in the package: the
 notebooks' self-check needs them.)
@@ -31,7 +31,8 @@ COPY_SUFFIXES = (".csv",)
 
 
 def _dump(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    # key order kept as written: the model walks mappings in order (sources are numbered by first use)
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _put(files: dict, rel: str, data: bytes) -> None:

@@ -1,12 +1,13 @@
 // Run the civicnb notebook runtime inside real Pyodide (the npm package: core runtime only, no CDN).
 //
-//   node run.mjs WHEELS_DIR DRIVER.py [PYTHON_CODE_FILE]
+//   node run.mjs WHEELS_DIR TESTS_DIR
 //
 // Loads Pyodide from node_modules/pyodide, loads micropip from WHEELS_DIR (the npm package lists it in
 // its lock but does not ship it), installs EVERY wheel in WHEELS_DIR with micropip from the Emscripten
 // file system (emfs:, no dependency resolution, so nothing is fetched from the network), then runs
-// DRIVER.py's drive() with the work folder in Pyodide's in-memory file system, and prints one line
-// "PYODIDE_RESULT <json>" with the report and the timings. Exit code 0 on success, 1 on any error.
+// TESTS_DIR/runtime_drive.py's drive() with the work folder in Pyodide's in-memory file system, and
+// TESTS_DIR/store_probe.py's probe() (the work store's guarantees on Emscripten's file system), and
+// prints one line "PYODIDE_RESULT <json>" with the reports and the timings. Exit code 0 on success, 1 on any error.
 // Used by tests/test_pyodide.py.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
@@ -14,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [wheelsDir, driverFile, extraFile] = process.argv.slice(2).map((p) => resolve(p));
+const [wheelsDir, testsDir] = process.argv.slice(2).map((p) => resolve(p));
 const ms = (t) => Math.round(performance.now() - t);
 const timings = {};
 let t = performance.now();
@@ -53,7 +54,7 @@ await micropip.install(list(WHEELS), deps=False)
   timings.install_wheels_ms = ms(t);
 
   t = performance.now();
-  py.FS.writeFile("/home/pyodide/runtime_drive.py", readFileSync(driverFile));
+  for (const f of ["runtime_drive.py", "store_probe.py"]) py.FS.writeFile(`/home/pyodide/${f}`, readFileSync(join(testsDir, f)));
   await py.runPythonAsync(`
 import sys, time
 sys.path.insert(0, "/home/pyodide")
@@ -64,14 +65,14 @@ IMPORT_S = time.perf_counter() - t
   timings.import_runtime_ms = ms(t);
 
   t = performance.now();
-  const extra = extraFile ? readFileSync(extraFile, "utf8") : "";
   const out = await py.runPythonAsync(`
 import json, os, sys
 os.makedirs("/home/pyodide/class", exist_ok=True)
 os.chdir("/home/pyodide/class")   # a folder with no lessons/: the lessons come from the bundle wheel
 import runtime_drive
 report = runtime_drive.drive("/home/pyodide/class/my-work")
-${extra}
+import store_probe
+report["store"] = store_probe.probe("/home/pyodide/probe")
 BLOCKED = ("yaml", "matplotlib", "numpy", "nbformat", "jsonschema", "fastjsonschema", "typst", "nbconvert", "PIL")
 report["imported_build_modules"] = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
 report["python"] = sys.version.split()[0]
