@@ -275,3 +275,13 @@ def test_store_guarantees_on_this_file_system(tmp_path):
     report = store_probe.probe(str(tmp_path / "probe"))
     assert {k for k, v in report.items() if v == "ok"} >= {"atomic_save", "merge", "no_follow", "corrupt_moved_aside",
                                                            "folder_in_the_way", "stale_tmp_cleaned", "umask"}
+
+
+def test_a_project_made_from_a_bundle_folder_reads_the_bundle(real_bundle):
+    """Code that makes Project(root) itself (a translated copy of the project, the checklist) keeps
+    reading the bundle."""
+    from civicnb.content.model import Project
+
+    p = Project(real_bundle)
+    assert p.bundle is not None and p.lesson("01").exercise_order == Project(ROOT).lesson("01").exercise_order
+    assert Project(ROOT).bundle is None

@@ -85,7 +85,8 @@ def _notebook_order(project, lesson) -> bytes:
 
 def languages(project) -> list[str]:
     """``en`` and every language with an overlay file (``lessons/<lesson>/i18n/<lang>.yml``)."""
-    found = {p.stem for p in project.lessons_dir.glob("*/i18n/*.yml") if not p.stem.startswith("glossary")}
+    files = [*project.lessons_dir.glob("*/i18n/*.yml"), *project.lessons_dir.glob("i18n/*.yml")]
+    found = {p.stem for p in files if not p.stem.startswith("glossary")}
     return ["en"] + sorted(found - {"en"})
 
 
