@@ -300,3 +300,16 @@ def test_model_answers_and_the_lesson_plan_are_not_in_the_bundle(mini_bundle, re
     for f in (real_bundle / "lessons").glob("*/exercises.json"):
         for ex in json.loads(f.read_text(encoding="utf-8"))["exercises"]:
             assert "teacher_note" not in ex and not {"exemplars", "look_for"} & set(ex.get("key") or {}), ex["id"]
+
+
+def test_bundle_stops_on_broken_content_with_the_file_and_line(tmp_path):
+    real = copy_project(ROOT, tmp_path / "real")
+    f = real / "lessons" / "01-claims" / "claims.yml"
+    f.write_text(f.read_text(encoding="utf-8") + "\n  - id: [broken\n", encoding="utf-8")
+    out = tmp_path / "b"
+    for extra in ([], ["--no-check"]):
+        r = subprocess.run([sys.executable, "-m", "civicnb.cli", "--root", str(real), "bundle", str(out), *extra],
+                           cwd=tmp_path, env=env_with_src(), capture_output=True, text=True, timeout=300)
+        assert r.returncode in (1, 2) and "Traceback" not in r.stderr, r.stderr
+        assert "lessons/01-claims/claims.yml:" in r.stderr, r.stderr
+        assert not out.exists()
