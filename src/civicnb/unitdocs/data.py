@@ -156,8 +156,8 @@ def source_short(project, sid: str) -> str:
         raise ContentError(f"lessons/{GUIDE_FILE}", 1, f"unknown source id {sid!r}; add it to lessons/sources.yml")
     publisher = re.sub(r"\s*\([^)]*\)", "", str(s.get("publisher") or "")).strip()
     title = str(s.get("title") or "")
-    if len(title) > 70:
-        title = title[:70].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    if len(title) > 48:
+        title = title[:48].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     date = str(s.get("date") or "undated")
     return f"{publisher}, {date}: {title}"
 

@@ -301,10 +301,10 @@ def guide_typst(project, paper: str) -> str:
     head = [
         '#import "civicnb.typ": *',
         typ.call("show: handout.with", title=typ.string(f"{unit['title']}: unit guide"),
-                 edition=typ.string("Unit guide for teachers · facts as of " + ", ".join(dates)),
+                 edition=typ.string("For teachers · facts as of " + ", ".join(dates)),
                  paper=typ.string(PAPERS[paper]), plain="true"),
         "#set table(align: left + top, inset: 4pt)",
-        "#show table: set text(size: 9pt)",
+        "#show table: set text(size: 8.5pt)",
         typ.call("titleblock", typ.content(typ.text("Unit guide for teachers")), typ.content(typ.text(unit["title"])),
                  subtitle=typ.content(typ.text(f"{unit.get('subtitle', '')}. Grades {unit.get('grades', '')}."))),
     ]

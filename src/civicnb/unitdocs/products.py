@@ -78,7 +78,7 @@ def answer_keys(project, paper: str, build_root) -> tuple[str, dict]:
         assets.update(r.assets)
     note = typ.text("Source numbers in this packet are its own (they follow the order of first citation here); "
                     "each lesson's teacher edition numbers its sources as its student packet does.")
-    return "\n\n".join(_preamble(project, "answer keys", "Answer keys · teachers only", paper)
+    return "\n\n".join(_preamble(project, "answer keys", "Teachers only", paper)
                        + [body, "#pagebreak(weak: true)", f"#text(size: 9pt, style: \"italic\")[{note}]", sources]) + "\n", assets
 
 
@@ -113,7 +113,7 @@ def rubric_rows(project):
 
 
 def rubrics(project, paper: str) -> str:
-    parts = _preamble(project, "rubrics", "Rubrics", paper) + ["#set page(flipped: true)"]
+    parts = _preamble(project, "rubrics", "Score each row from 1 to 4", paper) + ["#set page(flipped: true)"]
     for i, (title, use, rows) in enumerate(rubric_rows(project)):
         if i:
             parts.append("#pagebreak()")
@@ -124,7 +124,6 @@ def rubrics(project, paper: str) -> str:
         parts.append(_rubric_table(rows))
         total = 4 * len(rows)
         parts.append(f"#align(right)[#strong[{typ.text(f'Total: ______ / {total}')}]]")
-        parts.append("#heading(level: 3)[Comments]\n#answerlines(3)")
     return "\n\n".join(parts) + "\n"
 
 
@@ -156,5 +155,5 @@ def parent_letter(project, paper: str) -> str:
                 + '#"')
 
     body = re.sub("\u2063BLANK(\\d+)\u2063", blank, body)
-    return "\n\n".join(_preamble(project, "letter to parents and guardians", "Letter to parents and guardians", paper)
+    return "\n\n".join(_preamble(project, "letter to parents and guardians", str(project.unit.get("subtitle") or "A civics unit"), paper)
                        + ["#set par(spacing: 1.1em)", body]) + "\n"
