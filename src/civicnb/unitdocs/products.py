@@ -21,6 +21,7 @@ def _preamble(project, title: str, edition: str, paper: str) -> list[str]:
 
 
 # -- the answer-key packet ---------------------------------------------------------------------------
+PART1 = "#heading(level: 2)[Part 1 · At-a-glance keys]"
 def answer_keys(project, paper: str, build_root) -> tuple[str, dict]:
     from ..handout.compile import question_pages
     from ..handout.render import render
@@ -32,8 +33,8 @@ def answer_keys(project, paper: str, build_root) -> tuple[str, dict]:
                           "rationales, exemplars and notes. Questions carry the numbers students see; "
                           "\u201cStudent page\u201d is the page of the lesson's student packet. Written answers "
                           "and the discussion are scored with the rubrics (rubrics.pdf)."))),
-             "#heading(level: 2)[Part 1 · At-a-glance keys]"]
-    renderers = []
+             PART1]
+    renderers, explained = [], False
     for name in project.lesson_names:
         lesson = project.lesson(name)
         nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
@@ -45,8 +46,12 @@ def answer_keys(project, paper: str, build_root) -> tuple[str, dict]:
         glance = r.glance_key()
         if glance:
             head = typ.text(f"Lesson {lesson.meta['id']}: {lesson.meta['title']}")
-            glance = glance.replace("#heading(level: 2)[At-a-glance key]", f"#heading(level: 3)[{head}]", 1)
-            parts.append(glance)
+            table = glance[glance.index("#block["):]  # the table; its explanation prints once, above
+            parts.append(f"#heading(level: 3)[{head}]\n{table}")
+            if not explained:
+                intro = glance[len("#heading(level: 2)[At-a-glance key]\n"):glance.index("#block[")].strip()
+                parts.insert(parts.index(PART1) + 1, intro)
+                explained = True
     parts.append("#pagebreak(weak: true)\n#heading(level: 2)[Part 2 · Full keys]")
     for i, r in enumerate(renderers):
         m = r.lesson.meta
