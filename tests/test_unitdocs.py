@@ -46,7 +46,7 @@ def test_every_step_is_either_taught_or_listed_as_dropped(project):
         assert used | dropped == every and not used & dropped
     one_day = D.pacing(project)[2]
     md = guide_markdown(project)
-    assert "What the one day version drops" in md
+    assert "What the one-day version drops" in md and "What the five-day version drops" in md
     # the one-period version drops lesson 03 entirely: both its periods, by name
     assert any(lesson.name == "03-rights-and-the-debate" and all(whole for _, _, whole, _ in periods)
                for lesson, periods in one_day.dropped)
@@ -141,6 +141,13 @@ def test_written_rubric_rows_are_the_lesson_03_box(project):
             assert f"{lv}: {levels[lv].rstrip('.')}" in item
         assert levels["1"] and look, name
     assert len(discussion) >= 4 and all(set(levels) == {"1", "2", "3", "4"} for _, levels, _ in discussion)
+
+
+def test_a_look_for_row_that_is_not_in_the_box_fails_check(real_copy):
+    p = real_copy.lessons_dir / "rubrics.yml"
+    p.write_text(p.read_text().replace("    Source credibility:", "    Credibility:"))
+    problems = [str(x) for x in check_project(type(real_copy)(real_copy.root))]
+    assert any("look_for names row 'Credibility'" in x for x in problems), problems
 
 
 def test_keys_refer_to_the_rubrics(project):

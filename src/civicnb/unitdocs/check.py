@@ -94,6 +94,12 @@ def check_unit_docs(checker) -> None:
         checker.add(f"lessons/{RUBRICS_FILE}", 1, "file is missing; the rubrics (rubrics.pdf) are built from it")
     else:
         try:
+            look = (D.rubrics_data(project).get("written") or {}).get("look_for") or {}
+            names = [r[0] for r in products.rubric_rows(project)[0][2]]
+            for key in look:
+                if key not in names:
+                    checker.add(f"lessons/{RUBRICS_FILE}", getattr(look, "line_of", lambda k: 1)(key),
+                                f"look_for names row {key!r}, but the rubric box's rows are {', '.join(names)}")
             for title, _, rows in products.rubric_rows(project):
                 if not rows:
                     checker.add(f"lessons/{RUBRICS_FILE}", 1, f"rubric {title!r} has no rows")

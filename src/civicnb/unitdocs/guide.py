@@ -5,6 +5,8 @@ Markdown in the repository and the PDF say the same thing. The PDF starts major 
 """
 from __future__ import annotations
 
+import re
+
 from ..content.periods import PERIOD_MINUTES, planned_minutes, step_periods
 from . import data as D
 
@@ -127,7 +129,8 @@ def pacing(project, g) -> str:
                     else:
                         bits.append("; ".join(f"\u201c{s['title']}\u201d ({s.get('minutes', 0)} min)" for s in steps))
                 lines.append(f"- Lesson {lesson.meta['id']}: " + "; ".join(bits) + ".")
-            parts.append(f"**What the {v.name.lower()} version drops** (computed from the lessons' steps):\n\n" + "\n".join(lines))
+            short = re.sub(r"^(\w+) days?$", r"\1-day", v.name.lower())
+            parts.append(f"**What the {short} version drops** (computed from the lessons' steps):\n\n" + "\n".join(lines))
     return "\n\n".join(parts)
 
 
