@@ -115,11 +115,11 @@ def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, p
     """Yield (lesson, edition, paper, period, pdf_path, hash, up_to_date). A lesson of several periods
     gets one after sheet per period; with ``per_period``, also one student packet per period (the whole
     packet is built too). The unit products (lesson ``UNIT``, edition the product's name) come with a
-    full build (every lesson, every edition), or alone with ``unit=True``."""
+    build of every lesson's teacher editions (``make handouts``), or alone with ``unit=True``."""
     from . import unitdocs
 
-    if unit is None:
-        unit = lessons is None and set(editions) == set(EDITIONS)
+    if unit is None:  # a build of every lesson's teacher material brings the unit's teacher products
+        unit = lessons is None and "teacher" in editions
     if unit and unitdocs.enabled(project):
         for paper in papers:
             for product in unitdocs.PRODUCTS:
