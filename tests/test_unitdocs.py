@@ -108,6 +108,17 @@ def test_the_markdown_guide_in_the_repository_matches_the_data(project):
     assert (ROOT / "docs" / "unit-guide.md").read_text(encoding="utf-8") == guide_markdown(project)
 
 
+def test_an_update_log_entry_prints_in_the_guide(real_copy):
+    p = real_copy.lessons_dir / "03-rights-and-the-debate" / "whats-next.yml"
+    p.write_text(p.read_text().replace(
+        "log: []", 'log:\n  - {date: 2026-11-29, note: "A test update.", sources: [ap-2025-04-15-citizens-illegal]}'))
+    from civicnb.content.model import Project
+
+    md = guide_markdown(Project(real_copy.root))
+    assert "- 2026-11-29: A test update. (Sources: Associated Press, 2025-04-15.)" in md
+    assert "No updates yet" not in md
+
+
 def test_reduced_card_set_uses_the_claims_notes(project):
     cards = D.reduced_cards(project)
     assert len(cards) == 8

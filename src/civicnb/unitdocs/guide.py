@@ -242,8 +242,11 @@ def updates(project, g) -> str:
     parts.append("### How to update a fact and rebuild\n\n"
                  + "\n".join(f"{i}. {x}" for i, x in enumerate(u.get("steps") or [], 1)))
     if log:
-        entries = "\n".join(f"- {e.get('date', '')}: {' '.join(str(e.get('text', '')).split())}" if isinstance(e, dict)
-                            else f"- {e}" for e in log)
+        entries = "\n".join(
+            f"- {e.get('date', '')}: {' '.join(str(e.get('note', '')).split())}"
+            + (f" (Sources: {'; '.join(D.source_short(project, s).split(':')[0] for s in e.get('sources') or [])}.)"
+               if e.get("sources") else "")
+            for e in log if isinstance(e, dict))
     else:
         entries = "No updates yet: the facts are as first checked (see the dates above)."
     parts.append("### Update log\n\n" + entries)
