@@ -210,6 +210,7 @@ def block_rows(project, ref: str) -> tuple[str, list[tuple[str, dict]]]:
         if not m:
             raise ContentError(lesson.rel("lesson.yml"), 1,
                                f"rubric box {block_id!r}: each item must start with a **Row name.** then '4: ... 3: ...'")
-        levels = {lv: text.strip().rstrip(".") + "." for lv, text in _LEVEL.findall(m.group("rest"))}
+        levels = {lv: text.strip()[:1].upper() + text.strip()[1:].rstrip(".") + "."  # a table cell: a capital
+                  for lv, text in _LEVEL.findall(m.group("rest"))}
         rows.append((m.group("name").strip(), levels))
     return str(block.get("title") or ""), rows
