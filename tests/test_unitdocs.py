@@ -75,6 +75,14 @@ def test_a_step_title_that_no_longer_exists_fails_check(real_copy):
     assert any("no step titled 'Day 2 · Sort claims'" in x for x in problems), problems
 
 
+def test_a_featured_source_the_lesson_does_not_use_fails_check(real_copy):
+    p = real_copy.lessons_dir / "unit-guide.yml"
+    p.write_text(p.read_text().replace("featured_sources: [ap-2025-02-04-rubio-offer, gpo-constitution-amendment-8]",
+                                       "featured_sources: [ap-2025-02-04-rubio-offer, hrw-2025-03-21-jgg-declaration]"))
+    problems = [str(x) for x in check_project(type(real_copy)(real_copy.root))]
+    assert any("'hrw-2025-03-21-jgg-declaration' is featured for 00-before-we-begin" in x for x in problems), problems
+
+
 def test_every_printed_standard_is_verified(project):
     verified = D.standards_data(project)
     for lesson in project.lessons():

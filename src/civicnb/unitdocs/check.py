@@ -78,6 +78,12 @@ def check_unit_docs(checker) -> None:
         except ContentError as e:
             checker.add(e.file, e.line, e.message)
     try:
+        for name, sid in D.featured_not_cited(project, g):
+            checker.add(gf, 1, f"blueprint: {sid!r} is featured for {name}, but that lesson does not cite it; "
+                               "feature a source the lesson uses")
+    except ContentError as e:
+        checker.add(e.file, e.line, e.message)
+    try:
         versions = D.pacing(project, g)
     except ContentError as e:
         checker.add(e.file, e.line, e.message)

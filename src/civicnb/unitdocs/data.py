@@ -150,6 +150,16 @@ def formative_label(lesson, item_id: str) -> str:
     return f"Q{lesson.number_of(item_id)} {ex.get('title') or ''}".strip()
 
 
+def featured_not_cited(project, guide) -> list[tuple[str, str]]:
+    """(lesson, source id) of blueprint featured sources the lesson itself does not cite."""
+    out = []
+    for entry in (guide.get("blueprint") or {}).get("lessons") or []:
+        lesson = lesson_of(project, str(entry.get("lesson")))
+        cited = set(lesson.cited_source_ids())
+        out += [(lesson.name, sid) for sid in entry.get("featured_sources") or [] if sid not in cited]
+    return out
+
+
 def source_short(project, sid: str) -> str:
     s = project.sources.get(sid)
     if s is None:
