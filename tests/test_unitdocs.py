@@ -249,3 +249,14 @@ def test_pdfs_are_tagged(built):
     for name in ("unit-guide.pdf", "answer-keys.pdf", "rubrics.pdf", "parent-letter.pdf"):
         data = (out / name).read_bytes()
         assert b"/StructTreeRoot" in data and b"/MarkInfo" in data, name
+
+
+def test_broken_unit_guide_is_one_line_and_a_non_zero_exit(real_copy, capsys, tmp_path):
+    from civicnb.cli import main
+
+    p = real_copy.lessons_dir / "unit-guide.yml"
+    p.write_text(p.read_text() + "pacing: [\n")
+    code = main(["--root", str(real_copy.root), "build", "--edition", "unit", "--out", str(tmp_path / "h")])
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err
+    assert re.search(r"lessons/unit-guide\.yml:\d+: YAML syntax", err), err
