@@ -113,7 +113,8 @@ def test_a_verified_entry_without_its_address_fails_check(real_copy):
 
 def test_the_markdown_guide_in_the_repository_matches_the_data(project):
     """docs/unit-guide.md is generated; `make handouts` rewrites it. It must not drift."""
-    assert (ROOT / "docs" / "unit-guide.md").read_text(encoding="utf-8") == guide_markdown(project)
+    assert (ROOT / "docs" / "unit-guide.md").read_text(encoding="utf-8") == guide_markdown(project), (
+        "docs/unit-guide.md is out of date: run `civicnb build --edition unit` (or `make handouts`) and commit it")
 
 
 def test_an_update_log_entry_prints_in_the_guide(real_copy):
