@@ -261,3 +261,17 @@ def test_broken_unit_guide_is_one_line_and_a_non_zero_exit(real_copy, capsys, tm
     err = capsys.readouterr().err
     assert code != 0 and "Traceback" not in err
     assert re.search(r"lessons/unit-guide\.yml:\d+: YAML syntax", err), err
+
+
+def test_unit_products_print_no_internal_ids(built):
+    """Item ids (``common-ground``, ``check-04``) are never printed; students and teachers see numbers."""
+    from .test_fit import item_ids
+
+    project, out = built
+    ids = set()
+    for lesson in project.lessons():
+        ids |= item_ids(lesson)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")(?![\w-])")
+    for name in ("unit-guide.pdf", "answer-keys.pdf", "rubrics.pdf", "parent-letter.pdf"):
+        text = re.sub(r"-\s*\n\s*", "-", pdf_text(out / name))
+        assert not sorted(set(pattern.findall(text))), name
