@@ -275,3 +275,13 @@ def test_unit_products_print_no_internal_ids(built):
     for name in ("unit-guide.pdf", "answer-keys.pdf", "rubrics.pdf", "parent-letter.pdf"):
         text = re.sub(r"-\s*\n\s*", "-", pdf_text(out / name))
         assert not sorted(set(pattern.findall(text))), name
+
+
+def test_the_inquiry_blueprint_is_one_page(built):
+    from pypdf import PdfReader
+
+    _, out = built
+    first = squash(PdfReader(out / "unit-guide.pdf").pages[0].extract_text())
+    for part in ("Compelling question", "Supporting question", "Featured sources", "Formative tasks",
+                 "Summative task", "Taking informed action", "Teach another class"):
+        assert squash(part) in first, part
