@@ -12,7 +12,8 @@ printable handouts.
 
 commands:
   check                 validate every lesson file; each problem names file:line and the fix
-  build                 build handout PDFs into handouts/ (only what changed)
+  build                 build handout PDFs into handouts/ (only what changed): every lesson's
+                        editions, and the unit guide, answer-key packet, rubrics and parent letter
   export-work PATH      a student's completed worksheet PDF from a work file, or from every
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
