@@ -47,11 +47,16 @@ def test_item_title_that_repeats_its_heading_is_dropped(project):
     assert '#question(1, [#"Norms check";]' in src
 
 
-def test_standards_note_prints_once(project):
-    lesson = project.lesson("01")
-    src = render(project, lesson, _nb(lesson), "teacher").source
-    assert src.count("Wording condensed") == 1
-    assert "C3 Framework and Common Core" in src
+def test_standards_note_prints_once():
+    # (the real lessons' standards now carry no notes: their codes are in the verified list,
+    # lessons/standards.yml; the merging of notes that differ in a few words is tested directly)
+    from civicnb.handout.render import merge_notes
+
+    notes = ["Wording condensed; check the official C3 Framework text before printing."] * 2 + [
+        "Wording condensed; check the official Common Core text before printing."]
+    merged = merge_notes(notes)
+    assert len(merged) == 1 and merged[0].count("Wording condensed") == 1
+    assert "C3 Framework and Common Core" in merged[0]
 
 
 def test_option_letters_in_notes_are_the_printed_letters(project):

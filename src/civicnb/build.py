@@ -112,11 +112,27 @@ def _cached_after_periods(project, lesson_name: str, cache: dict) -> list[int]:
     return list(entry["periods"])
 
 
+UNIT = "unit"  # the lesson name of the unit products' jobs (unit guide, answer keys, rubrics, letter)
+
+
 def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, papers=("letter",),
-         force=False, per_period=False):
+         force=False, per_period=False, unit=None):
     """Yield (lesson, edition, paper, period, pdf_path, hash, up_to_date). A lesson of several periods
     gets one after sheet per period; with ``per_period``, also one student packet per period (the whole
-    packet is built too)."""
+    packet is built too). The unit products (lesson ``UNIT``, edition the product's name) come with a
+    build of every lesson's teacher editions (``make handouts``), or alone with ``unit=True``."""
+    from . import unitdocs
+
+    if unit is None:  # a build of every lesson's teacher material brings the unit's teacher products
+        unit = lessons is None and "teacher" in editions
+    if unit and unitdocs.enabled(project):
+        for paper in papers:
+            for product in unitdocs.PRODUCTS:
+                pdf = out_dir / unitdocs.output_name(product, paper)
+                digest = unitdocs.input_hash(project, product, paper, _code_files())
+                fresh = (not force and pdf.exists() and cache.get(pdf.name, {}).get("inputs") == digest
+                         and cache[pdf.name].get("pdf") == _file_hash(pdf))
+                yield UNIT, product, paper, None, pdf, digest, fresh
     for name in lessons or project.lesson_names:
         periods = periods_of(project, name)
         for paper in papers:
@@ -187,7 +203,7 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
 
 def build(project, out_dir: Path | None = None, lessons=None, editions=EDITIONS,
           papers=("letter",), force=False, quiet=False, build_root: Path | None = None,
-          per_period: bool = False) -> list[Path]:
+          per_period: bool = False, unit: bool | None = None) -> list[Path]:
     project = type(project)(project.root)  # fresh: never render from cached, possibly stale content
     out_dir = Path(out_dir or project.root / "handouts")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -195,7 +211,7 @@ def build(project, out_dir: Path | None = None, lessons=None, editions=EDITIONS,
     cache_path = out_dir / CACHE_NAME
     cache = read_cache(out_dir)
     before = json.dumps(cache, sort_keys=True)
-    jobs = list(plan(project, out_dir, cache, lessons, editions, papers, force, per_period))
+    jobs = list(plan(project, out_dir, cache, lessons, editions, papers, force, per_period, unit))
     todo = [j for j in jobs if not j[6]]
     say = (lambda *a: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
 
@@ -212,7 +228,12 @@ def build(project, out_dir: Path | None = None, lessons=None, editions=EDITIONS,
     say(f"Building {len(todo)} of {len(jobs)} handouts ({len(jobs) - len(todo)} up to date)…")
     for i, (name, edition, paper, period, pdf, digest, _) in enumerate(todo, 1):
         t0 = time.perf_counter()
-        build_one(project, name, edition, paper, pdf, build_root, period)
+        if name == UNIT:
+            from .unitdocs import build_product
+
+            build_product(project, edition, paper, pdf, build_root)
+        else:
+            build_one(project, name, edition, paper, pdf, build_root, period)
         cache[pdf.name] = {"inputs": digest, "pdf": _file_hash(pdf)}
         save_cache()
         say(f"  [{i}/{len(todo)}] {pdf.name}  {time.perf_counter() - t0:.2f} s")

@@ -12,7 +12,9 @@ printable handouts.
 
 commands:
   check                 validate every lesson file; each problem names file:line and the fix
-  build                 build handout PDFs and lesson slides into handouts/ (only what changed)
+  build                 build handout PDFs and lesson slides into handouts/ (only what changed):
+                        every lesson's editions and slides, and the unit guide, answer-key
+                        packet, rubrics and parent letter
   export-work PATH      a student's completed worksheet PDF from a work file, or from every
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
@@ -80,14 +82,16 @@ def cmd_build(args) -> int:
             raise CLIError(str(e)) from None
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file, not a folder; give a folder for the handouts")
-    editions = ("student", "teacher", "after", "slides") if args.edition == "all" else (args.edition,)
+    editions = ("student", "teacher", "after", "slides") if args.edition == "all" else (
+        () if args.edition == "unit" else (args.edition,))
+    unit = True if args.edition == "unit" else None
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
     try:
         lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
     except KeyError as e:
         raise CLIError(e.args[0]) from None
     outs = build(project, args.out, lessons, editions, papers, force=args.force, quiet=args.quiet,
-                 per_period=args.per_period)
+                 per_period=args.per_period, unit=unit)
     if not args.quiet:
         for p in outs:
             print(p)
@@ -211,10 +215,11 @@ def main(argv=None) -> int:
                        description="Build the student and teacher handouts and the slides of every lesson into handouts/. "
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
-    p.add_argument("--edition", choices=["student", "teacher", "after", "slides", "all"], default="all",
+    p.add_argument("--edition", choices=["student", "teacher", "after", "slides", "unit", "all"], default="all",
                    help="which handouts: student, teacher, after (the after-the-lesson sheets of boxes that "
                         "answer questions, one per class period: NN-name-after-1.pdf...), slides (a 16:9 deck "
-                        "for the projector: NN-name-slides.pdf, the same whatever the paper), or all (default)")
+                        "for the projector: NN-name-slides.pdf, the same whatever the paper), unit (the unit "
+                        "guide, answer-key packet, rubrics and parent letter), or all (default: all of these)")
     p.add_argument("--paper", choices=["letter", "a4", "both"], default="letter",
                    help="US Letter (default), A4, or both (A4 files end in -a4.pdf)")
     p.add_argument("--out", type=Path, help="output folder (default: handouts/)")

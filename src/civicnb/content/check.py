@@ -876,6 +876,10 @@ class Checker:
                     self.guarded(lesson.rel("teacher.md"), self.check_teacher_md, lesson)
             self.guarded("notebooks/index.ipynb", self.check_index)
             self.guarded("lessons/unit.yml", self.check_poll_pairs)
+            from ..unitdocs.check import check_standards, check_unit_docs  # the unit guide's data
+
+            self.guarded("lessons/standards.yml", check_standards, self)
+            self.guarded("lessons/unit-guide.yml", check_unit_docs, self)
         return sorted(set(self.problems))
 
 
