@@ -153,8 +153,12 @@ def test_pdf_has_the_figures_and_no_names_unless_asked(project, messy_class, tmp
                         "--out", str(tmp_path / "named.pdf"), "--names"], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     named = pdf_text(tmp_path / "named.pdf")
-    assert "Ana" in named.split("Written answers")[1]
-    assert "Ana" not in named.split("Written answers")[0]  # never on the summary page
+    assert "Ana" in named.split("Appendix B. Written answers")[1]
+    assert "Ana" not in named.split("Appendix B. Written answers")[0]  # never on the summary page
+    from pypdf import PdfReader
+
+    first = PdfReader(str(pdf)).pages[0].extract_text()  # one page: the polls and every question's figures
+    assert "Polls: before and after" in first and label in first and "Answered: students" in first
 
 
 def test_before_and_after_polls_print_side_by_side(project, tmp_path):
@@ -215,3 +219,18 @@ def test_teacher_notebook_runs(tmp_path):
     outs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert outs and not [o for o in outs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in (o.get("data") or {}) for o in outs)
+
+
+def test_sort_mistakes_use_the_letters_students_saw(project, tmp_path):
+    from civicnb.summary import collect
+
+    lesson = project.lesson("03")
+    ex = lesson.exercises["question-map"]
+    it = ex["items"][0]
+    wrong_cat = next(c["id"] for c in ex["categories"] if c["id"] != it["answer"] and c["id"] not in (it.get("also_accept") or []))
+    s = WorkStore(lesson.name, tmp_path / "c" / "u1", "Uma")
+    s.save("question-map", {"placements": {it["id"]: wrong_cat}})
+    out = collect(project, tmp_path / "c")
+    (desc,) = out.items[(lesson.name, "question-map")].wrong
+    letter = lesson.label_of(it["id"]).rsplit(", ", 1)[1]  # "item B": the letter on the screen and on paper
+    assert desc.startswith(letter + " ("), (desc, letter)

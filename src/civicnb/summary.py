@@ -180,7 +180,16 @@ class _IsPoll(Exception):
     pass
 
 
-def _describe_wrong(ex, value) -> list[str]:
+def _item_letter(lesson, item_id: str, fallback: str) -> str:
+    """The letter students saw for a sort item ("item D"), from the lesson's one numbering."""
+    try:
+        label = lesson.label_of(item_id) if lesson is not None else ""
+    except KeyError:
+        label = ""
+    return label.rsplit(", ", 1)[-1] if ", item " in label else fallback
+
+
+def _describe_wrong(ex, value, lesson=None) -> list[str]:
     """Short descriptions of what is wrong in an answer, to tally the most common mistakes."""
     kind = ex.get("kind")
     value = value or {}
@@ -205,8 +214,12 @@ def _describe_wrong(ex, value) -> list[str]:
 
         cats = {c["id"]: c["label"] for c in ex["categories"]}
         placed = value.get("placements") or {}
-        return [f"item {letter} ({_short(it['text'], 40)}) as {cats.get(placed[it['id']], '?')}"
-                for letter, it in zip(letters(len(ex["items"])), ex["items"])
+        from .exercises.sorting import stable_shuffle
+
+        shown = stable_shuffle(ex["items"], ex["id"])  # the order (and letters) students saw
+        return [f"{_item_letter(lesson, it['id'], 'item ' + letter)} ({_short(it['text'], 40)}) as "
+                f"{cats.get(placed[it['id']], '?')}"
+                for letter, it in zip(letters(len(shown)), shown)
                 if placed.get(it["id"]) and placed[it["id"]] not in accepted_categories(it)]
     elif kind == "timeline":
         from .exercises.sorting import accepted_positions
@@ -379,7 +392,7 @@ def _count_work(out, les, work):
                 if g[0] == "correct":
                     st.correct += 1
                 else:
-                    st.wrong.update(_describe_wrong(ex, value))
+                    st.wrong.update(_describe_wrong(ex, value, les))
         if ex.get("kind") in WRITTEN_KINDS:
             text = _written_text(ex, value).strip()
             if text:
@@ -524,11 +537,11 @@ def _bars(scale, per) -> str:
         for _, counts in per:
             n = counts[i]
             width = f"{max(n / top * 80, 0.5):.1f}%"
-            cells.append(f"[#box(width: {width}, height: 0.65em, fill: luma(200), stroke: 0.5pt + black)"
+            cells.append(f"[#box(width: {width}, height: 0.6em, fill: luma(200), stroke: 0.5pt + black)"
                          f"#h(0.3em)#{typ.string(str(n))}]")
     cols = ", ".join(["9.5em"] + ["1fr"] * len(per))
-    return (f"#grid(columns: ({cols}), row-gutter: 0.3em, column-gutter: 0.8em, align: horizon, "
-            f"{', '.join(head + cells)})\n")
+    return (f"#text(size: 9pt, grid(columns: ({cols}), row-gutter: 0.2em, column-gutter: 0.8em, align: horizon, "
+            f"{', '.join(head + cells)}))\n")
 
 
 def typst_source(out: ClassSummary, names: bool = False, paper: str = "letter", title: str | None = None) -> str:
@@ -560,12 +573,16 @@ def typst_source(out: ClassSummary, names: bool = False, paper: str = "letter", 
             wrong = "; ".join(f"{d} ({n})" for d, n in st.wrong.most_common(2))
             cells += [f"[{T('Lesson ' + st.lesson[:2] + ', ' + st.label)}]", f"[{T(st.answered)}]", f"[{T(right)}]",
                       f"[#text(size: 9pt)[{T(wrong)}]]"]
-        src.append("#table(columns: (auto, auto, auto, 1fr), stroke: 0.5pt, inset: 4pt, "
+        src.append("#text(size: 9.5pt, table(columns: (auto, auto, auto, 1fr), stroke: 0.5pt, inset: 3pt, "
                    "table.header([*Question*], [*Answered*], [*Right*], [*Most common wrong answers*]), "
-                   + ", ".join(cells) + ")")
+                   + ", ".join(cells) + "))")
+        src.append("#text(size: 9pt)[" + T("Answered: students with an answer saved. Right: answers the self-check "
+                                            "marks right, of those it could mark (a blank or half-done answer is "
+                                            "not marked). Written answers are in Appendix B.") + "]")
     miss = [(ln, who) for ln, who in sorted(out.missing.items()) if who]
     if miss or out.skipped or out.notes:
-        src.append(f"== {T('Files: missing, skipped, notes (for the teacher)')}")
+        src.append("#pagebreak(weak: true)")
+        src.append(f"== {T('Appendix A. Files: missing, skipped, notes (for the teacher)')}")
         for ln, who in miss:
             src.append(f"- {T(f'No file for lesson {ln} from: ' + ', '.join(who))}")
         for n in out.notes:
@@ -578,7 +595,7 @@ def typst_source(out: ClassSummary, names: bool = False, paper: str = "letter", 
     written = [out.items[k] for k in _order(out) if out.items[k].written]
     if written:
         src.append("#pagebreak()")
-        src.append(f"== {T('Written answers to read')}")
+        src.append(f"== {T('Appendix B. Written answers to read')}")
         src.append(T("Names are shown (the teacher asked for them): do not project this page." if names else
                      "Names are hidden: each student is a number, the same number on every question. "
                      "Use --names to show them (do not project that version)."))
