@@ -328,3 +328,81 @@ def test_per_period_spanish_names():
 
     assert output_name("03-rights-and-the-debate", "student-es", "letter", 2) == "03-rights-and-the-debate-student-es-p2.pdf"
     assert output_name("00-before-we-begin", "student-es", "a4") == "00-before-we-begin-student-es-a4.pdf"
+
+
+# -- every kind in Spanish (fixed words; the mini fixture has no translation, so content stays English) --
+ALL_KINDS = ["q-single", "q-multi", "q-sort", "q-highlight", "q-short", "q-long", "q-scale", "q-cer", "q-timeline",
+             "q-verdict"]
+ENGLISH_UI = (r"Check my", r"Not quite", r"A hint", r"You found", r"Your answer", r"Choose an", r"Statement \d",
+              r"\bItem [A-Z]\b", r"\bEvent [A-Z]\b", r"Evidence notes", r"\bVerdict\b", r"— choose —")
+
+
+def _texts(widget) -> str:
+    out = []
+    for c in getattr(widget, "children", ()) or ():
+        out.append(_texts(c))
+    for attr in ("value", "description", "placeholder", "tooltip"):
+        v = getattr(widget, attr, None)
+        if isinstance(v, str):
+            out.append(v)
+    for attr in ("options",):
+        for o in getattr(widget, attr, None) or ():
+            out.append(o[0] if isinstance(o, tuple) else str(o))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("item", ALL_KINDS)
+def test_every_kind_in_spanish(mini, tmp_path, item):
+    """Each kind's widget, grading (wrong, then again), hint and paper view work in Spanish and show no
+    English fixed words."""
+    from civicnb.exercises import kind_of
+    from civicnb.notebook import open_lesson
+
+    s = open_lesson("00", work_dir=tmp_path / "work", root=mini.root, lang="es")
+    w = s.render(item)
+    ex = s.lesson.exercises[item]
+    k = kind_of(ex)
+    c = w.controls
+    if item == "q-single":
+        c["choice"].value = next(o["id"] for o in ex["options"] if o["id"] != ex["key"]["answer"])
+    elif item == "q-multi":
+        next(iter(c.values())).value = True
+    elif item == "q-sort":
+        for dd in c.values():
+            dd.value = ex["categories"][0]["id"]
+    elif item == "q-highlight":
+        c[0].value = True
+    elif item == "q-timeline":
+        for n, dd in enumerate(c.values(), 1):
+            dd.value = 1 if n < 3 else n  # two events share a number
+    elif item == "q-verdict":
+        c["verdict"].value = next(v for v in ("accurate", "unsupported") if v != ex["_claim"]["verdict"])
+    elif item == "q-scale":
+        next(iter(c.values())).value = 1
+    elif item == "q-cer":
+        c["claim"].value = "Sí"
+    else:
+        c["text"].value = "Una respuesta"
+    if getattr(w, "check_button", None) is not None:
+        w.check_button.click()
+        w.check_button.click()
+        assert w.feedback.value, "no feedback"
+    shown = _texts(w)
+    assert not [x for x in ENGLISH_UI if re.search(x, shown)], shown[:400]
+    paper = k.paper(ex)
+    for x in ("Choose one answer", "Tick every", "Tick one category", "Underline", "Circle how much", "Number the events",
+              "Evidence notes", "My reason"):
+        assert x not in paper
+
+
+def test_spanish_worksheet_from_a_spanish_work_file(tmp_path):
+    from civicnb.content.model import Project
+    from civicnb.handout.worksheet import export_worksheet
+
+    s = _session(tmp_path, lang="es")
+    s.store.set_student("Ana")
+    s.render("norms-check").controls["choice"].value = "b"
+    s.set_lang("es")
+    pdf = export_worksheet(Project(ROOT), s.store.path, tmp_path / "out")
+    text = squash(pdf_text(Path(pdf)))
+    assert squash("Hoja de trabajo completada") in text and squash("Repaso de las normas") in text
