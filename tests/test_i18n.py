@@ -452,3 +452,26 @@ def test_spanish_notebook_executes_and_shares_the_work_folder(tmp_path, monkeypa
     work = json.loads((root / "notebooks" / "my-work" / "00-before-we-begin.json").read_text(encoding="utf-8"))
     assert work["answers"]["norms-check"]["value"] == {"choice": "b"}
     shutil.rmtree(root / "notebooks" / "my-work")
+
+
+def test_teacher_edition_prints_the_spanish_glossary(real_copy, tmp_path):
+    from civicnb.content.model import Project
+    from civicnb.handout.render import render
+
+    gl = real_copy.root / "lessons" / "i18n" / "glossary-es.yml"
+    gl.write_text("lang: es\nterms:\n"
+                  "  - {en: due process, es: debido proceso, gloss_es: \"Los pasos legales justos.\", lessons: [\"00\"]}\n"
+                  "  - {en: habeas corpus, es: hábeas corpus, gloss_es: \"Pedirle a un juez que revise.\", lessons: [\"03\"]}\n",
+                  encoding="utf-8")
+    project = Project(real_copy.root)
+    lesson = project.lesson("00")
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    src = render(project, lesson, nb, "teacher").source
+    assert "Spanish glossary" in src and "debido proceso" in src and "Los pasos legales justos." in src
+    assert "hábeas corpus" not in src  # another lesson's term
+    assert "Spanish glossary" not in render(project, lesson, nb, "student").source
+    # a broken glossary is one clear problem in `civicnb check`
+    gl.write_text("lang: es\nterms:\n  - {en: due process, es: debido proceso}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "civicnb.cli", "--root", str(real_copy.root), "check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "glossary-es.yml:3: term 'due process' needs gloss_es" in r.stdout
