@@ -223,6 +223,9 @@ def test_t_falls_back_and_formats():
     assert t("Check my answer", "en") == "Check my answer"
     assert t("You found {hits} of {total}.", "es", hits=2, total=3) == "Encontraste 2 de 3."
     assert t("month3", "en") == "March" and t("month3", "es") == "marzo"
+    # a {field} may be called "key" or "lang" (the verdict card's "The key says *{key}*")
+    assert t("*{verdict}* can be defended here if your reason shows it. The key says *{key}*: {why}", "es",
+             verdict="A", key="B", why="C").startswith("*A* se puede defender")
     with using("es"):
         assert t("Vocabulary") == "Vocabulario"
     assert t("Vocabulary") == "Vocabulary"

@@ -280,7 +280,7 @@ def default_lang() -> str:
     return v if v in LANGS else SOURCE_LANG
 
 
-def t(key: str, lang: str | None = None, **fmt) -> str:
+def t(key: str, lang: str | None = None, /, **fmt) -> str:
     """A fixed UI word or phrase (``key`` is its English text, with ``{name}`` fields filled from
     ``fmt``) in ``lang``; without one, in the language being rendered (:func:`using`), else English.
     A word missing from ui.yml prints in English (the tests fail on it, so none ships)."""

@@ -1,7 +1,8 @@
 """``civicnb check`` for translations: every shipped language's files are read and compared with the
 English. Broken files and references that name nothing are problems (they would print wrongly);
-missing and stale strings are warnings here (a build still runs, in English for those strings) and
-failures in the test suite (tests/test_i18n.py), so a shipped language never lags its English."""
+missing and stale strings are reported (information lines, with file:line: a build still runs, in
+English for those strings) and fail the test suite (tests/test_i18n.py), so a shipped language never
+lags its English."""
 from __future__ import annotations
 
 from . import LANGS, REF_RE_TEXT, SOURCE_LANG, en_hash, entry_text
@@ -77,13 +78,13 @@ def check_translations(checker) -> None:
             if kind == "missing":  # one line per file: a lesson being translated has hundreds
                 missing.setdefault(file, []).append((key, line))
             else:
-                checker.warn(file, line, f"{key} is stale: the English changed since it was translated (revise "
-                                         "it, then delete its en_hash line)")
+                checker.report.append(f"{file}:{line}: translation: {key} is stale: the English changed since it "
+                                      "was translated (revise it, then delete its en_hash line)")
         for file, keys in missing.items():
             name = file.split("/")[1] if file.count("/") >= 3 else "unit"
             only = name.split("-", 1)[0] if name[:2].isdigit() else name
-            checker.warn(file, keys[0][1], f"{len(keys)} string(s) have no translation yet, from {keys[0][0]}; "
-                                           f"`civicnb i18n sync {lang} {only} -v` lists them")
+            checker.report.append(f"{file}:{keys[0][1]}: translation: {len(keys)} string(s) have no translation yet, "
+                                  f"from {keys[0][0]}; `civicnb i18n sync {lang} {only} -v` lists them")
         if counts["missing"] or counts["stale"]:
             checker.report.append(f"translation {lang}: {counts['missing']} missing, {counts['stale']} stale "
                                   f"(run `civicnb i18n sync {lang}`; docs/translating.md)")
