@@ -481,3 +481,22 @@ def test_teacher_edition_prints_the_spanish_glossary(real_copy, tmp_path):
     r = subprocess.run([sys.executable, "-m", "civicnb.cli", "--root", str(real_copy.root), "check"],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "glossary-es.yml:3: term 'due process' needs gloss_es" in r.stdout
+
+
+def test_sync_confirm_records_checked_stale_strings(real_copy):
+    from civicnb.content.model import Project
+    from civicnb.i18n.sync import sync
+
+    ef = real_copy.root / "lessons" / "00-before-we-begin" / "exercises.yml"
+    text = ef.read_text(encoding="utf-8")
+    ef.write_text(text.replace("Write one question you hope", "Write one question that you hope")
+                  .replace("Sort each question.", "Sort each of these questions."), encoding="utf-8")
+    [res] = sync(Project(real_copy.root), "es", "00", write=False)
+    assert len(res.stale) == 2
+    key = "exercises.yml:exercises/exit-question/prompt"
+    [res] = sync(Project(real_copy.root), "es", "00", confirm={key})
+    assert res.confirmed == [key] and len(res.stale) == 1
+    [res] = sync(Project(real_copy.root), "es", "00")
+    assert len(res.stale) == 1 and key not in res.stale  # written: stays confirmed
+    [res] = sync(Project(real_copy.root), "es", "00", confirm="all")
+    assert not res.stale

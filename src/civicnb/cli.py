@@ -153,7 +153,8 @@ def cmd_i18n(args) -> int:
                        f"{', '.join(l for l in LANGS if l != SOURCE_LANG)}")
     project = _project(args)
     try:
-        results = sync(project, args.lang, args.lesson, write=not args.dry_run)
+        confirm = "all" if args.confirm == ["all"] else set(args.confirm or ())
+        results = sync(project, args.lang, args.lesson, write=not args.dry_run, confirm=confirm)
     except KeyError as e:
         raise CLIError(f"{e.args[0]} (or 'article', 'unit')") from None
     except TranslationFileError as e:
@@ -173,6 +174,8 @@ def cmd_i18n(args) -> int:
               f"{len(r.added)} new ({verb})")
         for key in r.stale:
             print(f"  stale: {key} (the English changed: revise the translation, then delete its en_hash line)")
+        for key in r.confirmed:
+            print(f"  confirmed: {key} (recorded as translated from the current English)")
         if args.verbose:
             for key in r.missing:
                 print(f"  missing: {key}")
@@ -248,6 +251,9 @@ def main(argv=None) -> int:
     q.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     q.add_argument("--strict", action="store_true", help="exit 1 if any string is missing or stale")
     q.add_argument("-v", "--verbose", action="store_true", help="also list every missing string")
+    q.add_argument("--confirm", nargs="+", metavar="KEY",
+                   help="stale strings whose translation you have checked against the new English (their keys, "
+                        "as listed, or 'all'): record them as current, as deleting their en_hash line does")
     q.set_defaults(func=cmd_i18n)
 
     p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",

@@ -123,11 +123,14 @@ class SyncResult:
     stale: list = field(default_factory=list)
     missing: list = field(default_factory=list)  # empty translations (including the added ones)
     unused: list = field(default_factory=list)
+    confirmed: list = field(default_factory=list)
     total: int = 0
     changed: bool = False
 
 
-def sync_target(tg: Target, lang: str, write: bool = True) -> SyncResult:
+def sync_target(tg: Target, lang: str, write: bool = True, confirm=()) -> SyncResult:
+    """``confirm``: keys of stale strings (or ``"all"``) whose translation a translator has checked
+    against the current English: their ``en_hash`` becomes the current one (as deleting the line does)."""
     en = english(tg)
     old = read_translation(tg.path, lang)
     old_strings, old_unused = old.get("strings", {}), old.get("unused", {})
@@ -148,7 +151,11 @@ def sync_target(tg: Target, lang: str, write: bool = True) -> SyncResult:
         elif prev in (None, ""):
             prev = h  # the translator deleted en_hash: they confirm the translation matches this English
         elif str(prev) != h:
-            res.stale.append(key)
+            if confirm == "all" or key in confirm:
+                prev = h
+                res.confirmed.append(key)
+            else:
+                res.stale.append(key)
         new[key] = {"en": text, "en_hash": str(prev), lang: tr}
     unused = {}
     for key, entry in list(old_strings.items()) + list(old_unused.items()):
@@ -225,10 +232,10 @@ def _scalar(s: str, indent: int) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def sync(project, lang: str, only: str | None = None, write: bool = True) -> list[SyncResult]:
+def sync(project, lang: str, only: str | None = None, write: bool = True, confirm=()) -> list[SyncResult]:
     if write:
         write_ui_json()
-    return [sync_target(tg, lang, write) for tg in targets(project, lang, only)]
+    return [sync_target(tg, lang, write, confirm) for tg in targets(project, lang, only)]
 
 
 def ui_json_text() -> str:
