@@ -500,3 +500,21 @@ def test_sync_confirm_records_checked_stale_strings(real_copy):
     assert len(res.stale) == 1 and key not in res.stale  # written: stays confirmed
     [res] = sync(Project(real_copy.root), "es", "00", confirm="all")
     assert not res.stale
+
+
+def test_exporting_the_spanish_notebook_prints_the_spanish_student_edition():
+    """File → Save and Export As → Student handout, from notebooks/es/: the Spanish student edition;
+    the teacher edition from the same notebook stays English."""
+    import nbformat
+
+    from civicnb.handout.exporter import StudentHandoutExporter, TeacherHandoutExporter
+
+    path = ROOT / "notebooks" / "es" / "00-before-we-begin.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    res = {"metadata": {"path": str(path.parent), "name": path.stem}}
+    student, _ = StudentHandoutExporter().from_notebook_node(nb, resources=dict(res))
+    text = squash(pdf_text(student))
+    assert squash("Antes de empezar") in text and squash("Nombre:") in text and b"/Lang(es)" in student
+    teacher, _ = TeacherHandoutExporter().from_notebook_node(nbformat.read(path, as_version=4), resources=dict(res))
+    ttext = squash(pdf_text(teacher))
+    assert squash("Part 1 · How the notebooks work") in ttext and squash("Parte 1") not in ttext
