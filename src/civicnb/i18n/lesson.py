@@ -24,6 +24,20 @@ def load_strings(root: Path, name: str, lang: str) -> dict:
     return dict(data.get("strings") or {}) if data else {}
 
 
+def project_strings(project, name: str, lang: str) -> dict:
+    """The translation of lesson ``name`` (or "article", "unit") for ``project``: from the YAML file, or,
+    in a compiled lesson bundle (the browser runtime, no YAML), from the bundle's copy of it."""
+    if getattr(project, "bundle", None) is not None and hasattr(project, "load_content"):
+        from .sync import translation_path
+
+        rel = translation_path(Path("."), name, lang).as_posix()
+        if not project.has_content(rel):
+            return {}
+        data = project.load_content(rel) or {}
+        return dict(data.get("strings") or {}) if isinstance(data, dict) else {}
+    return load_strings(project.root, name, lang)
+
+
 def tr_label(label: str, lang: str) -> str:
     """An English label the model writes ("Questions 8–10", "Question 12 (Claim 7)", "Question 3, item D",
     "¶2 and ¶5") in ``lang``. Box titles (in quotes) are already translated."""
@@ -61,7 +75,7 @@ class TranslatedLesson(Lesson):
 
     @cached_property
     def strings(self) -> dict:
-        return load_strings(self.project.root, self.name, self.lang)
+        return project_strings(self.project, self.name, self.lang)
 
     def overlay(self, data, filename: str):
         """Lay this lesson's translation over one of its data files (as loaded)."""
@@ -72,7 +86,7 @@ class TranslatedLesson(Lesson):
         other, _, filename = rel.partition("/")
         if other == self.name:
             return self.overlay(data, filename)
-        return apply_overlay(data, load_strings(self.project.root, other, self.lang), filename) \
+        return apply_overlay(data, project_strings(self.project, other, self.lang), filename) \
             if isinstance(data, (dict, list)) else data
 
     @cached_property
@@ -168,12 +182,12 @@ class TranslatedProject(Project):
     @cached_property
     def unit(self):
         unit = Project.unit.func(self)
-        return apply_overlay(unit, load_strings(self.root, "unit", self.lang), "unit.yml")
+        return apply_overlay(unit, project_strings(self, "unit", self.lang), "unit.yml")
 
     @cached_property
     def article(self):
         art = Project.article.func(self)
-        return apply_overlay(art, load_strings(self.root, "article", self.lang), "article.yml") if art else art
+        return apply_overlay(art, project_strings(self, "article", self.lang), "article.yml") if art else art
 
 
 def in_language(project: Project, lang: str) -> Project:
