@@ -38,6 +38,10 @@ def translation_state(project, lang: str) -> list[tuple[str, str, str, int]]:
     for tg in targets(project, lang):
         data = read_translation(tg.path, lang)
         strings = data.get("strings", {}) if data else {}
+
+        def _line_of(path, key, strings=strings):  # the key's line, as the YAML loader recorded it
+            return strings.line_of(key) if hasattr(strings, "line_of") and key in strings else 1
+
         for key, text in english(tg).items():
             entry = strings.get(key)
             tr = entry_text(entry)

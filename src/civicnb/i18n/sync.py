@@ -106,7 +106,7 @@ def read_translation(path: Path, lang: str | None = None) -> dict:
                                    "see docs/translating.md")
     if lang and data.get("lang") not in (None, lang):
         raise TranslationFileError(f"{path}: says lang: {data.get('lang')!r} but it is the {lang!r} file")
-    strings = dict(data.get("strings") or {})
+    strings = data.get("strings") or {}  # a mapping that knows each key's line (LDict)
     for k, v in list(strings.items()):
         if v is not None and not isinstance(v, (dict, str)):
             raise TranslationFileError(f"{path}:{getattr(strings, 'line', 1)}: entry {k!r} must be a mapping "
