@@ -428,6 +428,13 @@ def test_spanish_notebooks_are_current():
     md = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "## Parte 1 · Cómo funcionan los cuadernos" in md and "How the notebooks work" not in md
     assert all(c["outputs"] == [] for c in nb["cells"] if c["cell_type"] == "code")
+    # the Spanish start page: every lesson, linked, and a way back; the English start page links it
+    index = (notebook_dir(ROOT, "es") / "index.ipynb").read_text(encoding="utf-8")
+    assert index == notebook_text(__import__("civicnb.i18n.notebooks", fromlist=["x"]).index_notebook(project, "es"))
+    for name in project.lesson_names:
+        assert f"]({name}.ipynb)" in index and (notebook_dir(ROOT, "es") / f"{name}.ipynb").is_file()
+    assert "Antes de empezar" in index and "](../index.ipynb)" in index
+    assert "](es/index.ipynb)" in (ROOT / "notebooks" / "index.ipynb").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
