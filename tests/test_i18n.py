@@ -525,3 +525,22 @@ def test_exporting_the_spanish_notebook_prints_the_spanish_student_edition():
     teacher, _ = TeacherHandoutExporter().from_notebook_node(nbformat.read(path, as_version=4), resources=dict(res))
     ttext = squash(pdf_text(teacher))
     assert squash("Part 1 · How the notebooks work") in ttext and squash("Parte 1") not in ttext
+
+
+def test_spanish_student_edition_passes_pdf_ua1(tmp_path):
+    """Typst's PDF/UA-1 check on the Spanish student edition (the template's Spanish words must not
+    leave a heading without a plain title)."""
+    import typst
+
+    from civicnb.content.model import Project
+    from civicnb.handout.compile import fonts_dir, write_sources
+    from civicnb.handout.render import render
+
+    project = Project(ROOT)
+    lesson = project.lesson("00", lang="es")
+    nb = json.loads(project.lesson("00").notebook_path.read_text(encoding="utf-8"))
+    r = render(lesson.project, lesson, nb, "student")
+    main = write_sources(tmp_path / "w", r.source, r.assets)
+    pdf = typst.compile(str(main), root=str(tmp_path / "w"), font_paths=[str(fonts_dir(tmp_path))],
+                        ignore_system_fonts=True, pdf_standards=["ua-1"])
+    assert b"/Lang(es)" in pdf
