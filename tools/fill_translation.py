@@ -2,8 +2,9 @@
 
     python tools/fill_translation.py lessons/00-before-we-begin/i18n/es.yml FILE.py [NAME]
 
-FILE.py defines the dict NAME (default ES). Only keys present in the file are filled; the file is then
-rewritten through `civicnb i18n sync` so its format stays the one documented in docs/translating.md.
+FILE.py defines the dict NAME (default ES). Only keys present in the file are filled (on their `es:` line,
+as one quoted string). Run `civicnb i18n sync es` afterwards: it rewrites the file in the documented
+format (docs/translating.md) and reports what is still missing or stale.
 """
 import runpy
 import sys
