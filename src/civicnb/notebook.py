@@ -496,11 +496,11 @@ class LessonSession:
         for b in blocks:
             num = f"¶{b.n}" if b.kind == "paragraph" else ""
             style = "font-style:italic;color:#444" if b.kind == "caption" else ("font-weight:bold" if b.kind == "front" else "")
-            out.append(f"<tr><td style='color:#666;text-align:right;vertical-align:top'><small>line {b.line}</small></td>"
+            out.append(f"<tr><td style='color:#666;text-align:right;vertical-align:top'><small>{h(t('line {n}', self.lang, n=b.line))}</small></td>"
                        f"<td style='text-align:right;vertical-align:top;padding:0 .5em'><strong>{num}</strong></td>"
                        f"<td style='text-align:left;{style}'>{h(b.text)}</td></tr>")
         warn = "" if ok else f"<div role='alert'>{h(msg)}</div>"
-        return (f"<div class='civicnb-article-copy'><strong>The article (copy supplied by your teacher)</strong>"
+        return (f"<div class='civicnb-article-copy'><strong>{h(t('The article (copy supplied by your teacher)', self.lang))}</strong>"
                 f"{warn}<table>{''.join(out)}</table></div>")
 
     def _sources_html(self) -> str:
