@@ -19,6 +19,9 @@ commands:
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
                         most-missed items
+  i18n sync LANG [LESSON]
+                        translation files (lessons/<lesson>/i18n/es.yml): add every new
+                        student-facing string, list missing and stale translations
   checklist [FILE]      charged words and who-says-so in any text (FILE, or - for typed/pasted text);
                         a prompt for discussion, not a verdict
   bundle OUT            compile the lessons to JSON with pre-drawn charts (OUT/), for notebooks that
@@ -82,7 +85,7 @@ def cmd_build(args) -> int:
             raise CLIError(str(e)) from None
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file, not a folder; give a folder for the handouts")
-    editions = ("student", "teacher", "after", "slides") if args.edition == "all" else (
+    editions = ("student", "teacher", "after", "student-es", "slides") if args.edition == "all" else (
         () if args.edition == "unit" else (args.edition,))
     unit = True if args.edition == "unit" else None
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
@@ -197,6 +200,47 @@ def cmd_checklist(args) -> int:
     return 0
 
 
+def cmd_i18n(args) -> int:
+    from .i18n import LANGS, SOURCE_LANG
+    from .i18n.sync import TranslationFileError, sync
+
+    if args.lang not in LANGS or args.lang == SOURCE_LANG:
+        raise CLIError(f"no translation language {args.lang!r}; the languages are: "
+                       f"{', '.join(l for l in LANGS if l != SOURCE_LANG)}")
+    project = _project(args)
+    try:
+        confirm = "all" if args.confirm == ["all"] else set(args.confirm or ())
+        results = sync(project, args.lang, args.lesson, write=not args.dry_run, confirm=confirm)
+    except KeyError as e:
+        raise CLIError(f"{e.args[0]} (or 'article', 'unit')") from None
+    except TranslationFileError as e:
+        raise CLIError(str(e)) from None
+    if not args.dry_run:  # the lesson notebooks with their Markdown in the language (notebooks/es/)
+        from .i18n.notebooks import write_notebooks
+
+        names = [project.lesson(args.lesson).name] if args.lesson and args.lesson not in ("article", "unit") else None
+        for path in write_notebooks(project, args.lang, names):
+            print(f"{path.relative_to(project.root)}: written")
+    bad = 0
+    for r in results:
+        rel = r.path.relative_to(project.root) if r.path.is_relative_to(project.root) else r.path
+        done = r.total - len(r.missing) - len(r.stale)
+        verb = ("would write" if args.dry_run else "wrote") if r.changed else "unchanged"
+        print(f"{rel}: {done}/{r.total} translated, {len(r.missing)} missing, {len(r.stale)} stale, "
+              f"{len(r.added)} new ({verb})")
+        for key in r.stale:
+            print(f"  stale: {key} (the English changed: revise the translation, then delete its en_hash line)")
+        for key in r.confirmed:
+            print(f"  confirmed: {key} (recorded as translated from the current English)")
+        if args.verbose:
+            for key in r.missing:
+                print(f"  missing: {key}")
+        for key in r.unused:
+            print(f"  unused: {key} (its English string is gone; kept under 'unused:')")
+        bad += len(r.missing) + len(r.stale)
+    return 1 if (bad and args.strict) else 0
+
+
 class CLIError(Exception):
     """A problem the user can fix; printed as one line."""
 
@@ -215,17 +259,20 @@ def main(argv=None) -> int:
                        description="Build the student and teacher handouts and the slides of every lesson into handouts/. "
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
-    p.add_argument("--edition", choices=["student", "teacher", "after", "slides", "unit", "all"], default="all",
+    p.add_argument("--edition", choices=["student", "teacher", "after", "student-es", "slides", "unit", "all"],
+                   default="all",
                    help="which handouts: student, teacher, after (the after-the-lesson sheets of boxes that "
-                        "answer questions, one per class period: NN-name-after-1.pdf...), slides (a 16:9 deck "
-                        "for the projector: NN-name-slides.pdf, the same whatever the paper), unit (the unit "
-                        "guide, answer-key packet, rubrics and parent letter), or all (default: all of these)")
+                        "answer questions, one per class period: NN-name-after-1.pdf...), student-es (the "
+                        "student edition in Spanish: NN-name-student-es.pdf), slides (a 16:9 deck for the "
+                        "projector: NN-name-slides.pdf, the same whatever the paper), unit (the unit guide, "
+                        "answer-key packet, rubrics and parent letter), or all (default: all of these)")
     p.add_argument("--paper", choices=["letter", "a4", "both"], default="letter",
                    help="US Letter (default), A4, or both (A4 files end in -a4.pdf)")
     p.add_argument("--out", type=Path, help="output folder (default: handouts/)")
     p.add_argument("--per-period", action="store_true",
                    help="also one student packet per class period for lessons of several periods "
-                        "(NN-name-student-p1.pdf, -p2.pdf...); the whole packet is built too")
+                        "(NN-name-student-p1.pdf, -p2.pdf...; in Spanish NN-name-student-es-p1.pdf...); the whole "
+                        "packet is built too")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--check", action="store_true", help="validate the content first and stop on problems")
     p.add_argument("--article", metavar="FILE",
@@ -263,6 +310,24 @@ def main(argv=None) -> int:
     p.add_argument("--paper", choices=["letter", "a4"], default="letter")
     p.add_argument("--title", help="a title for the PDF (default: the folder's name)")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("i18n", help="translation files: add new strings, report missing and stale ones",
+                       description="Translations of the student-facing text. `civicnb i18n sync es` writes "
+                                   "lessons/<lesson>/i18n/es.yml (and lessons/article/i18n/es.yml, "
+                                   "lessons/i18n/es.yml for the unit) with every student-facing string: new "
+                                   "ones get es: \"\"; filled translations are kept; stale ones (English "
+                                   "changed since) are listed. See docs/translating.md.")
+    isub = p.add_subparsers(dest="i18n_command", metavar="sync", required=True)
+    q = isub.add_parser("sync", help="add new strings and report missing and stale translations")
+    q.add_argument("lang", help="the language code, e.g. es")
+    q.add_argument("lesson", nargs="?", help="only this lesson (e.g. 01), 'article' or 'unit'")
+    q.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    q.add_argument("--strict", action="store_true", help="exit 1 if any string is missing or stale")
+    q.add_argument("-v", "--verbose", action="store_true", help="also list every missing string")
+    q.add_argument("--confirm", nargs="+", metavar="KEY",
+                   help="stale strings whose translation you have checked against the new English (their keys, "
+                        "as listed, or 'all'): record them as current, as deleting their en_hash line does")
+    q.set_defaults(func=cmd_i18n)
 
     p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",
                        description="Mark charged words and hedges from an editable word list, and list who the "

@@ -880,6 +880,9 @@ class Checker:
 
             self.guarded("lessons/standards.yml", check_standards, self)
             self.guarded("lessons/unit-guide.yml", check_unit_docs, self)
+            from ..i18n.check import check_translations  # translations: broken, missing, stale
+
+            self.guarded("lessons/i18n", check_translations, self)
         return sorted(set(self.problems))
 
 

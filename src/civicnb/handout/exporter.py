@@ -74,6 +74,15 @@ class _HandoutExporter(Exporter):
 
         project = Project.find(path)
         lesson = project.lesson(lesson_name)
+        lang = meta.get("lang") if isinstance(meta, dict) else None
+        if lang and lang != "en":  # a notebook in notebooks/es/: the student edition in its language
+            if self.edition != "student":  # the teacher edition stays English: from the English notebook
+                import json
+
+                return render(project, lesson, json.loads(lesson.notebook_path.read_text(encoding="utf-8")),
+                              self.edition, self.paper)
+            lesson = project.lesson(lesson_name, lang=lang)
+            project = lesson.project
         return render(project, lesson, _plain(nb_copy), self.edition, self.paper)
 
 
