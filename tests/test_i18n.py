@@ -258,6 +258,8 @@ def test_switching_language_mid_lesson_keeps_ids_and_answers(tmp_path):
     assert s.widgets["exit-question"].controls["text"].value == "Who decides?"
     assert "Pregunta" in w.children[0].value  # the number label in Spanish
     assert "De qué trata esta unidad" in s.widgets["unit-about"].value
+    # the English notebook's own Markdown stays English: the header says where the Spanish notebook is
+    assert "notebooks/es/00-before-we-begin.ipynb" in _texts(header)
     assert s.saved == before  # same ids, same answers
     work = json.loads(s.store.path.read_text(encoding="utf-8"))
     assert work["lang"] == "es" and set(work["answers"]) == set(before)
@@ -279,7 +281,8 @@ def test_class_default_from_environment(tmp_path, monkeypatch):
 
 
 def test_spanish_feedback_in_widgets(tmp_path):
-    s = _session(tmp_path, lang="es")
+    s = _session(tmp_path, lang="es")  # as the Spanish notebook opens it: no pointer to itself
+    assert "notebooks/es/" not in _texts(s.render("header"))
     w = s.render("norms-check")
     w.controls["choice"].value = "a"
     w.check_button.click()
@@ -328,3 +331,150 @@ def test_per_period_spanish_names():
 
     assert output_name("03-rights-and-the-debate", "student-es", "letter", 2) == "03-rights-and-the-debate-student-es-p2.pdf"
     assert output_name("00-before-we-begin", "student-es", "a4") == "00-before-we-begin-student-es-a4.pdf"
+
+
+# -- every kind in Spanish (fixed words; the mini fixture has no translation, so content stays English) --
+ALL_KINDS = ["q-single", "q-multi", "q-sort", "q-highlight", "q-short", "q-long", "q-scale", "q-cer", "q-timeline",
+             "q-verdict"]
+ENGLISH_UI = (r"Check my", r"Not quite", r"A hint", r"You found", r"Your answer", r"Choose an", r"Statement \d",
+              r"\bItem [A-Z]\b", r"\bEvent [A-Z]\b", r"Evidence notes", r"\bVerdict\b", r"— choose —")
+
+
+def _texts(widget) -> str:
+    out = []
+    for c in getattr(widget, "children", ()) or ():
+        out.append(_texts(c))
+    for attr in ("value", "description", "placeholder", "tooltip"):
+        v = getattr(widget, attr, None)
+        if isinstance(v, str):
+            out.append(v)
+    for attr in ("options",):
+        for o in getattr(widget, attr, None) or ():
+            out.append(o[0] if isinstance(o, tuple) else str(o))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("item", ALL_KINDS)
+def test_every_kind_in_spanish(mini, tmp_path, item):
+    """Each kind's widget, grading (wrong, then again), hint and paper view work in Spanish and show no
+    English fixed words."""
+    from civicnb.exercises import kind_of
+    from civicnb.notebook import open_lesson
+
+    s = open_lesson("00", work_dir=tmp_path / "work", root=mini.root, lang="es")
+    w = s.render(item)
+    ex = s.lesson.exercises[item]
+    k = kind_of(ex)
+    c = w.controls
+    if item == "q-single":
+        c["choice"].value = next(o["id"] for o in ex["options"] if o["id"] != ex["key"]["answer"])
+    elif item == "q-multi":
+        next(iter(c.values())).value = True
+    elif item == "q-sort":
+        for dd in c.values():
+            dd.value = ex["categories"][0]["id"]
+    elif item == "q-highlight":
+        c[0].value = True
+    elif item == "q-timeline":
+        for n, dd in enumerate(c.values(), 1):
+            dd.value = 1 if n < 3 else n  # two events share a number
+    elif item == "q-verdict":
+        c["verdict"].value = next(v for v in ("accurate", "unsupported") if v != ex["_claim"]["verdict"])
+    elif item == "q-scale":
+        next(iter(c.values())).value = 1
+    elif item == "q-cer":
+        c["claim"].value = "Sí"
+    else:
+        c["text"].value = "Una respuesta"
+    if getattr(w, "check_button", None) is not None:
+        w.check_button.click()
+        w.check_button.click()
+        assert w.feedback.value, "no feedback"
+    shown = _texts(w)
+    assert not [x for x in ENGLISH_UI if re.search(x, shown)], shown[:400]
+    paper = k.paper(ex)
+    for x in ("Choose one answer", "Tick every", "Tick one category", "Underline", "Circle how much", "Number the events",
+              "Evidence notes", "My reason"):
+        assert x not in paper
+
+
+def test_spanish_worksheet_from_a_spanish_work_file(tmp_path):
+    from civicnb.content.model import Project
+    from civicnb.handout.worksheet import export_worksheet
+
+    s = _session(tmp_path, lang="es")
+    s.store.set_student("Ana")
+    s.render("norms-check").controls["choice"].value = "b"
+    s.set_lang("es")
+    pdf = export_worksheet(Project(ROOT), s.store.path, tmp_path / "out")
+    text = squash(pdf_text(Path(pdf)))
+    assert squash("Hoja de trabajo completada") in text and squash("Repaso de las normas") in text
+
+
+# -- the Spanish notebooks (Markdown in Spanish) -----------------------------------------------------------
+def test_spanish_notebooks_are_current():
+    from civicnb.content.model import Project
+    from civicnb.i18n.notebooks import notebook_dir, notebook_text, translated_notebook
+
+    project = Project(ROOT)
+    for name in project.lesson_names:
+        path = notebook_dir(ROOT, "es") / f"{name}.ipynb"
+        assert path.read_text(encoding="utf-8") == notebook_text(translated_notebook(project, name, "es")), \
+            f"{path} is out of date: run `civicnb i18n sync es`"
+    nb = json.loads((notebook_dir(ROOT, "es") / "00-before-we-begin.ipynb").read_text(encoding="utf-8"))
+    md = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "## Parte 1 · Cómo funcionan los cuadernos" in md and "How the notebooks work" not in md
+    assert all(c["outputs"] == [] for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.slow
+def test_spanish_notebook_executes_and_shares_the_work_folder(tmp_path, monkeypatch):
+    """Run in a real kernel from notebooks/es/: the lesson opens in Spanish and saves to the same work
+    folder as the English notebook (notebooks/my-work/ when CIVICNB_WORK_DIR is unset)."""
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from tests.conftest import copy_project
+
+    root = copy_project(ROOT, tmp_path / "real")
+    monkeypatch.delenv("CIVICNB_WORK_DIR", raising=False)
+    monkeypatch.setenv("CIVICNB_ROOT", str(root))
+    path = root / "notebooks" / "es" / "00-before-we-begin.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    code = ("L.widgets['norms-check'].controls['choice'].value = 'b'\n"
+            "print(L.lang, L.lesson.title, L.widgets['norms-check'].check_button.description)")
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    assert out.strip() == "es Antes de empezar Comprobar mi respuesta"
+    work = json.loads((root / "notebooks" / "my-work" / "00-before-we-begin.json").read_text(encoding="utf-8"))
+    assert work["answers"]["norms-check"]["value"] == {"choice": "b"}
+    shutil.rmtree(root / "notebooks" / "my-work")
+
+
+def test_teacher_edition_prints_the_spanish_glossary(real_copy, tmp_path):
+    from civicnb.content.model import Project
+    from civicnb.handout.render import render
+
+    gl = real_copy.root / "lessons" / "i18n" / "glossary-es.yml"
+    gl.write_text("lang: es\nterms:\n"
+                  "  - {en: due process, es: debido proceso, gloss_es: \"Los pasos legales justos.\", lessons: [\"00\"]}\n"
+                  "  - {en: habeas corpus, es: hábeas corpus, gloss_es: \"Pedirle a un juez que revise.\", lessons: [\"03\"]}\n",
+                  encoding="utf-8")
+    project = Project(real_copy.root)
+    lesson = project.lesson("00")
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    src = render(project, lesson, nb, "teacher").source
+    assert "Spanish glossary" in src and "debido proceso" in src and "Los pasos legales justos." in src
+    assert "hábeas corpus" not in src  # another lesson's term
+    assert "Spanish glossary" not in render(project, lesson, nb, "student").source
+    # a broken glossary is one clear problem in `civicnb check`
+    gl.write_text("lang: es\nterms:\n  - {en: due process, es: debido proceso}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "civicnb.cli", "--root", str(real_copy.root), "check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "glossary-es.yml:3: term 'due process' needs gloss_es" in r.stdout
