@@ -17,6 +17,9 @@ commands:
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
                         most-missed items
+  i18n sync LANG [LESSON]
+                        translation files (lessons/<lesson>/i18n/es.yml): add every new
+                        student-facing string, list missing and stale translations
   checklist [FILE]      charged words and who-says-so in any text (FILE, or - for typed/pasted text);
                         a prompt for discussion, not a verdict
 
@@ -141,6 +144,38 @@ def cmd_checklist(args) -> int:
     return 0
 
 
+def cmd_i18n(args) -> int:
+    from .i18n import LANGS, SOURCE_LANG
+    from .i18n.sync import TranslationFileError, sync
+
+    if args.lang not in LANGS or args.lang == SOURCE_LANG:
+        raise CLIError(f"no translation language {args.lang!r}; the languages are: "
+                       f"{', '.join(l for l in LANGS if l != SOURCE_LANG)}")
+    project = _project(args)
+    try:
+        results = sync(project, args.lang, args.lesson, write=not args.dry_run)
+    except KeyError as e:
+        raise CLIError(f"{e.args[0]} (or 'article', 'unit')") from None
+    except TranslationFileError as e:
+        raise CLIError(str(e)) from None
+    bad = 0
+    for r in results:
+        rel = r.path.relative_to(project.root) if r.path.is_relative_to(project.root) else r.path
+        done = r.total - len(r.missing) - len(r.stale)
+        verb = ("would write" if args.dry_run else "wrote") if r.changed else "unchanged"
+        print(f"{rel}: {done}/{r.total} translated, {len(r.missing)} missing, {len(r.stale)} stale, "
+              f"{len(r.added)} new ({verb})")
+        for key in r.stale:
+            print(f"  stale: {key} (the English changed: revise the translation, then delete its en_hash line)")
+        if args.verbose:
+            for key in r.missing:
+                print(f"  missing: {key}")
+        for key in r.unused:
+            print(f"  unused: {key} (its English string is gone; kept under 'unused:')")
+        bad += len(r.missing) + len(r.stale)
+    return 1 if (bad and args.strict) else 0
+
+
 class CLIError(Exception):
     """A problem the user can fix; printed as one line."""
 
@@ -191,6 +226,21 @@ def main(argv=None) -> int:
     p = sub.add_parser("summary", help="class summary from a folder of work files")
     p.add_argument("folder")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("i18n", help="translation files: add new strings, report missing and stale ones",
+                       description="Translations of the student-facing text. `civicnb i18n sync es` writes "
+                                   "lessons/<lesson>/i18n/es.yml (and lessons/article/i18n/es.yml, "
+                                   "lessons/i18n/es.yml for the unit) with every student-facing string: new "
+                                   "ones get es: \"\"; filled translations are kept; stale ones (English "
+                                   "changed since) are listed. See docs/translating.md.")
+    isub = p.add_subparsers(dest="i18n_command", metavar="sync", required=True)
+    q = isub.add_parser("sync", help="add new strings and report missing and stale translations")
+    q.add_argument("lang", help="the language code, e.g. es")
+    q.add_argument("lesson", nargs="?", help="only this lesson (e.g. 01), 'article' or 'unit'")
+    q.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    q.add_argument("--strict", action="store_true", help="exit 1 if any string is missing or stale")
+    q.add_argument("-v", "--verbose", action="store_true", help="also list every missing string")
+    q.set_defaults(func=cmd_i18n)
 
     p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",
                        description="Mark charged words and hedges from an editable word list, and list who the "
