@@ -12,6 +12,7 @@ from pathlib import Path
 from .content.model import Project
 from .exercises import kind_of
 from .exercises.base import h, md_html
+from .i18n import LANG_NAMES, LANGS, default_lang, t
 from .work.store import CorruptWorkFile, WorkStore, check_answers, save_answer
 
 
@@ -23,7 +24,8 @@ def _md(text) -> str:
 
 
 class LessonSession:
-    def __init__(self, lesson_name: str, work_dir=None, student: str | None = None, root=None):
+    def __init__(self, lesson_name: str, work_dir=None, student: str | None = None, root=None,
+                 lang: str | None = None):
         self.project = Project.find(root)
         self.lesson = self.project.lesson(lesson_name)
         self.store = WorkStore(self.lesson.name, work_dir, student)
@@ -37,6 +39,48 @@ class LessonSession:
         self.messages += self.store.warnings
         self.student = data.get("student", "")
         self.saved = {k: v.get("value") for k, v in data["answers"].items()}
+        # the language: as asked, else the student's own choice (saved in the work file), else the class
+        # default ($CIVICNB_LANG). Item ids, numbers and saved answers are the same in every language.
+        chosen = lang or data.get("lang") or default_lang()
+        self.lang = chosen if chosen in LANGS else "en"
+        if self.lang != "en":
+            self.lesson = self.project.lesson(self.lesson.name, lang=self.lang)
+
+    def set_lang(self, lang: str) -> None:
+        """Switch the lesson's language mid-lesson: every item shown so far is drawn again in ``lang``
+        (answers stay: they are the same item ids), and the choice is saved in the work file."""
+        if lang not in LANGS:
+            raise ValueError(f"no language {lang!r}; the languages are {', '.join(LANGS)}")
+        self.flush()
+        if lang != self.lang:
+            self.lang = lang
+            self.lesson = self.project.lesson(self.lesson.name, lang=lang if lang != "en" else None)
+        try:
+            self.store.set_lang(lang)
+        except (OSError, ValueError) as e:  # the switch still happens; only the choice is not remembered
+            self.messages.append(t("Your language choice could not be saved ({error}).", self.lang,
+                                   error=getattr(e, 'strerror', None) or e))
+        self.rerender()
+
+    def rerender(self) -> None:
+        """Draw every shown item again (in the current language), in place: the same widgets stay on
+        the page, with new contents, so nothing moves and no answer is lost."""
+        import ipywidgets as W
+
+        old_reveals, self.reveal_boxes = self.reveal_boxes, []
+        for item_id, old in list(self.widgets.items()):
+            new = self.render(item_id)
+            if self.reveal_boxes and self.reveal_boxes[-1][1] is new:  # keep the box on the page
+                ids, _, body = self.reveal_boxes[-1]
+                self.reveal_boxes[-1] = (ids, old, body)
+            if isinstance(old, W.Box) and isinstance(new, W.Box):
+                old.children = new.children
+                for attr in ("controls", "check_button", "feedback", "alert", "export"):
+                    if hasattr(new, attr):
+                        setattr(old, attr, getattr(new, attr))
+            elif hasattr(old, "value") and hasattr(new, "value") and not isinstance(old, W.Box):
+                old.value = new.value
+        del old_reveals
 
     # -- saving ----------------------------------------------------------------------------------
     def _saver(self, item_id, alert=None):
@@ -72,10 +116,10 @@ class LessonSession:
             label = f"{s['publisher']}, {s['date']}" if s.get("date") != "undated" else s["publisher"]
             parts.append(f"<a href='{html.escape(s['url'], quote=True)}' title='{h(s['title'])}' "
                          f"target='_blank' rel='noopener'>{h(label)}</a>")
-        return f" <small>(Sources: {'; '.join(parts)})</small>" if parts else ""
+        return f" <small>({h(t('Sources:', self.lang))} {'; '.join(parts)})</small>" if parts else ""
 
     def as_of_html(self, d) -> str:
-        return f" <small><em>As of {h(d)}.</em></small>" if d else ""
+        return f" <small><em>{h(t('As of {date}.', self.lang, date=d))}</em></small>" if d else ""
 
     # -- numbering and reveal boxes ---------------------------------------------------------------
     def label_of(self, item_id: str) -> str:
@@ -111,17 +155,17 @@ class LessonSession:
 
         if os.environ.get("CIVICNB_REVEAL", "").strip().lower() == "all":
             return True, []
-        todo = [self.label_of(i) or i for i in ids if not self.is_answered(i)]
+        todo = [self.label_of(i) or i for i in ids if not self.is_answered(i)]  # in the lesson's language
         return not todo, todo
 
     def _reveal_html(self, ids, body: str) -> str:
         ok, todo = self._reveal_state(ids)
         if ok:
             return body
-        names = todo[0] if len(todo) == 1 else ", ".join(todo[:-1]) + " and " + todo[-1]
+        names = todo[0] if len(todo) == 1 else ", ".join(todo[:-1]) + f" {t('and', self.lang)} " + todo[-1]
         return (f"<div class='civicnb-locked' role='note' style='border:1px dashed #555;padding:.4em .8em'>"
-                f"<strong>🔒 This box opens when you have answered {h(names)}.</strong> "
-                f"It talks about the answers, so try those first.</div>")
+                f"<strong>🔒 {h(t('This box opens when you have answered {names}.', self.lang, names=names))}</strong> "
+                f"{h(t('It talks about the answers, so try those first.', self.lang))}</div>")
 
     def _refresh_reveals(self):
         for ids, widget, body in self.reveal_boxes:
@@ -180,20 +224,21 @@ class LessonSession:
         if kind == "header":
             return self._header()
         if kind == "essential-question":
-            return W.HTML(f"<div class='civicnb-eq'><strong>Essential question:</strong> {_md(m['essential_question'])}</div>")
+            return W.HTML(f"<div class='civicnb-eq'><strong>{h(t('Essential question:', self.lang))}</strong> "
+                          f"{_md(m['essential_question'])}</div>")
         if kind == "i-can":
             items = "".join(f"<li>{_md(x)}</li>" for x in m["i_can"])
-            return W.HTML(f"<div><strong>Learning targets</strong><ul>{items}</ul></div>")
+            return W.HTML(f"<div><strong>{h(t('Learning targets', self.lang))}</strong><ul>{items}</ul></div>")
         if kind == "vocabulary":
             rows = "".join(f"<tr><th scope='row' style='text-align:left;vertical-align:top;padding-right:1em'>"
                            f"{h(v['term'])}</th><td style='text-align:left'>{_md(v['definition'])}"
                            f"{self.cite_html(v.get('sources'))}</td></tr>" for v in m["vocabulary"])
-            return W.HTML(f"<table class='civicnb-vocab'><caption style='text-align:left'><strong>Vocabulary"
-                          f"</strong></caption>{rows}</table>")
+            return W.HTML(f"<table class='civicnb-vocab'><caption style='text-align:left'><strong>"
+                          f"{h(t('Vocabulary', self.lang))}</strong></caption>{rows}</table>")
         if kind == "content-note":
             cn = m.get("content_note") or {}
             return W.HTML(f"<div class='civicnb-note' role='note' style='border-left:4px solid #555;padding:.3em .8em'>"
-                          f"<strong>Content note.</strong> {_md(cn.get('text', ''))}"
+                          f"<strong>{h(t('Content note.', self.lang))}</strong> {_md(cn.get('text', ''))}"
                           f"{self.cite_html(cn.get('sources'))}{self.as_of_html(cn.get('as_of'))}</div>")
         if kind == "save-panel":
             return self._save_panel()
@@ -224,20 +269,23 @@ class LessonSession:
         import ipywidgets as W
 
         m = self.lesson.meta
-        name = W.Text(value=self.student, description="Your name", placeholder="First name and last initial",
+        lang = self.lang
+        name = W.Text(value=self.student, description=t("Your name", lang),
+                      placeholder=t("First name and last initial", lang),
                       continuous_update=True, style={"description_width": "initial"})
         name.add_class("civicnb-name")
-        status = W.HTML("" if self.student else "<small role='status'>Type your name first. It saves as you type.</small>")
+        status = W.HTML("" if self.student else f"<small role='status'>{h(t('Type your name first. It saves as you type.', lang))}</small>")
 
         def save_name(value):
             try:
                 self.store.set_student(value)
             except (OSError, ValueError) as e:  # disk full, read-only folder: say so, never fail silently
-                status.value = (f"<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>Your name could "
-                                f"NOT be saved ({h(getattr(e, 'strerror', None) or e)}). Tell your teacher. Work "
-                                f"folder: {h(self.store.folder)}</strong></div>")
+                status.value = (f"<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>"
+                                f"{h(t('Your name could NOT be saved ({error}). Tell your teacher. Work folder: {folder}', lang, error=getattr(e, 'strerror', None) or e, folder=self.store.folder))}"
+                                f"</strong></div>")
                 return
-            status.value = f"<small role='status'>Saved. Your work is saved in <code>{h(self.store.path)}</code>.</small>"
+            status.value = (f"<small role='status'>{h(t('Saved. Your work is saved in', lang))} "
+                            f"<code>{h(self.store.path)}</code>.</small>")
 
         def named(change):
             self.student = change["new"]
@@ -246,12 +294,24 @@ class LessonSession:
         name.observe(named, names="value")
         warn = "".join(f"<div role='alert' style='border:2px solid #a00;padding:.4em'>{h(w)}</div>"
                        for w in self.messages)
-        head = W.HTML(f"<h2 style='margin-bottom:0'>Lesson {h(m['id'])} · {h(m['title'])}</h2>"
-                      f"<p><strong>Essential question:</strong> {_md(m['essential_question'])}<br>"
-                      f"<small>About {h(m['minutes'])} minutes. Facts as of {h(m['as_of'])}. "
-                      f"Your answers save automatically to <code>{h(self.store.path)}</code>.</small></p>{warn}")
-        box = W.VBox([head, name, status])
-        box.controls = {"name": name}
+        head = W.HTML(f"<h2 style='margin-bottom:0'>{h(t('Lesson', lang))} {h(m['id'])} · {h(m['title'])}</h2>"
+                      f"<p><strong>{h(t('Essential question:', lang))}</strong> {_md(m['essential_question'])}<br>"
+                      f"<small>{h(t('About {n} minutes. Facts as of {date}.', lang, n=m['minutes'], date=m['as_of']))} "
+                      f"{h(t('Your answers save automatically to', lang))} <code>{h(self.store.path)}</code>.</small></p>{warn}")
+        # the language switch: the whole lesson redraws in the chosen language; answers stay
+        choice = W.ToggleButtons(options=[(LANG_NAMES[x], x) for x in LANGS], value=lang,
+                                 description=t("Language / Idioma", lang), tooltips=[
+                                     "Show this lesson in English", "Mostrar esta lección en español"][:len(LANGS)],
+                                 style={"description_width": "initial", "button_width": "auto"})
+        choice.add_class("civicnb-lang")
+
+        def switched(change):
+            if change["new"] and change["new"] != self.lang:
+                self.set_lang(change["new"])
+
+        choice.observe(switched, names="value")
+        box = W.VBox([head, choice, name, status])
+        box.controls = {"name": name, "lang": choice}
         return box
 
     def _schedule(self, fn, value):
@@ -290,8 +350,9 @@ class LessonSession:
     def _save_panel(self):
         import ipywidgets as W
 
-        button = W.Button(description="Save my worksheet as PDF", icon="file-pdf-o", layout=W.Layout(width="auto"),
-                          tooltip="Makes a PDF of your answers in your work folder")
+        lang = self.lang
+        button = W.Button(description=t("Save my worksheet as PDF", lang), icon="file-pdf-o", layout=W.Layout(width="auto"),
+                          tooltip=t("Makes a PDF of your answers in your work folder", lang))
         out = W.HTML()
         link = W.Output()  # an output area, so JupyterLab turns the relative link into a download URL
 
@@ -305,20 +366,21 @@ class LessonSession:
             link.clear_output()
             self.flush()
             if not (self.student or "").strip():
-                out.value = ("<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>Type your name "
-                             "in the “Your name” box at the top of the lesson first</strong>, then press this "
-                             "button again. Your teacher needs it to know whose work this is.</div>")
+                out.value = (f"<div role='alert' style='border:2px solid #a00;padding:.3em'><strong>"
+                             f"{h(t('Type your name in the “Your name” box at the top of the lesson first', lang))}"
+                             f"</strong>{h(t(', then press this button again. Your teacher needs it to know whose work this is.', lang))}</div>")
                 return
-            out.value = "<small role='status'>Making your PDF…</small>"
+            out.value = f"<small role='status'>{h(t('Making your PDF…', lang))}</small>"
             try:
                 if not self.store.path.exists():  # nothing answered yet: an empty worksheet is still a worksheet
                     self.store.set_student(self.student)
                 pdf = Path(export_worksheet(self.project, self.store.path))
             except Exception as e:  # show, never crash the notebook
-                out.value = f"<div role='alert'>Could not make the PDF: {h(e)}</div>"
+                out.value = f"<div role='alert'>{h(t('Could not make the PDF:', lang))} {h(e)}</div>"
                 return
-            out.value = (f"<div role='status'>Done: <strong>{h(pdf.name)}</strong> is in <code>{h(pdf.parent)}</code>. "
-                         "Hand it in as your teacher asks (print it, or upload the PDF).</div>")
+            out.value = (f"<div role='status'>{h(t('Done:', lang))} <strong>{h(pdf.name)}</strong> "
+                         f"{h(t('is in', lang))} <code>{h(pdf.parent)}</code>. "
+                         f"{h(t('Hand it in as your teacher asks (print it, or upload the PDF).', lang))}</div>")
             try:
                 rel = pdf.resolve().relative_to(Path(os.getcwd()).resolve()).as_posix()
             except ValueError:  # saved outside the notebook's folder: the path above is all we can give
@@ -326,11 +388,11 @@ class LessonSession:
             if rel:
                 with link:
                     display(HTML(f"<a href='{html.escape(rel, quote=True)}' download='{html.escape(pdf.name, quote=True)}'>"
-                                 f"Download {h(pdf.name)}</a>"))
+                                 f"{h(t('Download', lang))} {h(pdf.name)}</a>"))
             self.last_pdf = str(pdf)
 
         button.on_click(export)
-        box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out, link])
+        box = W.VBox([W.HTML(f"<p>{h(t('When you finish, save a copy of your answers as a PDF.', lang))}</p>"), button, out, link])
         box.controls, box.export = {"button": button}, export
         return box
 
@@ -394,28 +456,30 @@ class LessonSession:
             return "<p><em>No article data (lessons/article/article.yml) in this package.</em></p>"
         c = art["citation"]
         if kind == "article-citation":
+            lang = self.lang
             lacks = "".join(f"<li>{_md(x)}</li>" for x in c.get("lacks") or [])
-            alt = (f"<br><small>The page also shows a second headline: “{h(c['headline_alt'])}”.</small>"
+            alt = (f"<br><small>{h(t('The page also shows a second headline: “{headline}”.', lang, headline=c['headline_alt']))}</small>"
                    if c.get("headline_alt") else "")
+            date_note = c.get("date_note") if lang == "en" else None  # a teacher's note, kept in English
             return (f"<div class='civicnb-citation' style='border:1px solid #777;padding:.5em .8em'>"
-                    f"<strong>The article</strong><br>“{h(c['headline'])}”{alt}<br>"
-                    f"{h(c.get('byline', ''))} · {h(c['site'])} · {h(c['date'])}"
-                    f"{' — ' + _md(c['date_note']) if c.get('date_note') else ''}"
-                    f"{self.cite_html([c['source']])}<br><strong>What the page does not give you:</strong>"
+                    f"<strong>{h(t('The article', lang))}</strong><br>“{h(c['headline'])}”{alt}<br>"
+                    f"{h(c.get('byline', ''))} · {h(c['site'])} · {h(t(c['date'], lang) if c['date'] == 'undated' else c['date'])}"
+                    f"{' — ' + _md(date_note) if date_note else ''}"
+                    f"{self.cite_html([c['source']])}<br><strong>{h(t('What the page does not give you:', lang))}</strong>"
                     f"<ul>{lacks}</ul></div>")
         if kind == "article-map":
             rows = "".join(f"<tr><th scope='row' style='vertical-align:top;text-align:right;padding-right:.6em'>"
                            f"¶{p['n']}</th><td style='text-align:left'>{_md(p['summary'])}</td></tr>"
                            for p in art["paragraphs"])
-            return (f"<table class='civicnb-map'><caption style='text-align:left'><strong>Paragraph map</strong> "
-                    f"(our summary of each paragraph, in our own words)</caption>{rows}</table>")
+            return (f"<table class='civicnb-map'><caption style='text-align:left'><strong>{h(t('Paragraph map', self.lang))}"
+                    f"</strong> {h(t('(our summary of each paragraph, in our own words)', self.lang))}</caption>{rows}</table>")
         from .content.article import copy_matches_map, parse_copy
 
         path = self.project.article_copy()
         if path is None:
-            return ("<div class='civicnb-note' role='note'><em>No copy of the full article has been supplied. "
-                    "Use the paragraph map above. (Teachers: see the teacher notes for how to add your own copy.)"
-                    "</em></div>")
+            msg = t("No copy of the full article has been supplied. Use the paragraph map above. (Teachers: see the "
+                    "teacher notes for how to add your own copy.)", self.lang)
+            return f"<div class='civicnb-note' role='note'><em>{h(msg)}</em></div>"
         from .content.article import ArticleCopyError, read_copy
 
         try:
@@ -439,11 +503,15 @@ class LessonSession:
         for sid in self.lesson.cited_source_ids():
             s = self.project.sources.get(sid)
             if s:
+                other = str(s.get("lang") or "en") != self.lang  # titles stay in their own language
+                note = (" " + h(t({"es": "In Spanish.", "en": "In English."}.get(str(s.get("lang") or "en"),
+                                                                               "In another language."), self.lang))
+                        if other else "")
                 items.append(f"<li>{h(s['publisher'])}, “{h(s['title'])}”, {h(s['date'])}. "
                              f"<a href='{html.escape(s['url'], quote=True)}' target='_blank' rel='noopener'>"
-                             f"{h(s['url'])}</a>{' (read via ' + h(s['via']) + ')' if s.get('via') else ''}. "
-                             f"Accessed {h(s['accessed'])}.</li>")
-        return f"<div><strong>Sources for this lesson</strong><ol>{''.join(items)}</ol></div>"
+                             f"{h(s['url'])}</a>{' (' + h(t('read via', self.lang)) + ' ' + h(s['via']) + ')' if s.get('via') else ''}. "
+                             f"{h(t('Accessed {date}.', self.lang, date=s['accessed']))}{note}</li>")
+        return f"<div><strong>{h(t('Sources for this lesson', self.lang))}</strong><ol>{''.join(items)}</ol></div>"
 
 
 @functools.lru_cache(maxsize=1)
@@ -478,10 +546,12 @@ class _Pending:
             self.fn(self.value)
 
 
-def open_lesson(name: str, work_dir=None, student: str | None = None, root=None) -> LessonSession:
+def open_lesson(name: str, work_dir=None, student: str | None = None, root=None,
+                lang: str | None = None) -> LessonSession:
     """Open a lesson for a student. ``work_dir`` defaults to ``my-work/`` beside the notebook
-    (or ``$CIVICNB_WORK_DIR``)."""
-    return LessonSession(name, work_dir=work_dir, student=student, root=root)
+    (or ``$CIVICNB_WORK_DIR``). ``lang`` (``"en"``/``"es"``) defaults to the student's saved choice,
+    then to the class default ``$CIVICNB_LANG``."""
+    return LessonSession(name, work_dir=work_dir, student=student, root=root, lang=lang)
 
 
 __all__ = ["open_lesson", "LessonSession", "CorruptWorkFile"]

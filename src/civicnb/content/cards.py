@@ -39,11 +39,23 @@ def _load(lesson, name):
     path = lesson.dir / name
     if not path.exists():
         return None
-    return load_yaml(path, lesson.rel(name))
+    data = load_yaml(path, lesson.rel(name))
+    overlay = getattr(lesson, "overlay", None)  # a translated lesson lays its translation over it
+    return overlay(data, name) if overlay else data
 
 
-def _when(date: str) -> str:
+def _t(lesson, key: str, **fmt) -> str:
+    from ..i18n import t
+
+    return t(key, getattr(lesson, "lang", None) or "en", **fmt)
+
+
+def _when(date: str, lang: str = "en") -> str:
     y, m, d = date.split("-")
+    if lang != "en":
+        from ..i18n.lesson import day_month_year
+
+        return day_month_year(date, lang)
     return f"{int(d)} {calendar.month_name[int(m)]} {y}"
 
 
@@ -69,23 +81,23 @@ def questions(lesson) -> list:
     return [q for q in perspective_data(lesson).get("questions") or [] if isinstance(q, dict)]
 
 
-def law_block(card) -> dict:
+def law_block(card, lesson=None) -> dict:
     """A law card as a box: provision, text or paraphrase, plain meaning, bearing on the offer."""
-    rows = [f"**Provision:** {card.get('provision', '')}"]
-    if card.get("text"):
-        rows.append(f"**Text (exact words):** “{card['text']}”")
+    rows = [f"**{_t(lesson, 'Provision:')}** {card.get('provision', '')}"]
+    if card.get("text"):  # in a translation: our unofficial translation of the exact words
+        rows.append(f"**{_t(lesson, 'Text (exact words):')}** “{card['text']}”")
     if card.get("paraphrase"):
-        rows.append(f"**What it says (our summary, not a quotation):** {card['paraphrase']}")
-    rows.append(f"**In plain words:** {card.get('meaning', '')}")
-    rows.append(f"**How it bears on the offer:** {card.get('bears_on', '')}")
+        rows.append(f"**{_t(lesson, 'What it says (our summary, not a quotation):')}** {card['paraphrase']}")
+    rows.append(f"**{_t(lesson, 'In plain words:')}** {card.get('meaning', '')}")
+    rows.append(f"**{_t(lesson, 'How it bears on the offer:')}** {card.get('bears_on', '')}")
     # card["question"] (settled, contested...) stays out of print: the question map asks students
     # to find each kind, so the card must not answer it
-    return {"id": card.get("id"), "title": f"Law card: {card.get('title', '')}", "list": rows,
+    return {"id": card.get("id"), "title": _t(lesson, "Law card: {title}", title=card.get('title', '')), "list": rows,
             "sources": list(card.get("sources") or []), "as_of": card.get("as_of"),
             "perspective": card.get("perspective")}
 
 
-def perspective_block(card) -> dict:
+def perspective_block(card, lesson=None) -> dict:
     """A perspective card as a box: who, the position, and the strongest sourced arguments."""
     rows = []
     for a in card.get("arguments") or []:
@@ -97,7 +109,7 @@ def perspective_block(card) -> dict:
     text = card.get("position", "")
     args = [a for a in card.get("arguments") or [] if isinstance(a, dict)]
     teacher = card_line(args)
-    return {"id": card.get("id"), "title": f"Perspective card: {card.get('role', '')}", "text": text,
+    return {"id": card.get("id"), "title": _t(lesson, "Perspective card: {role}", role=card.get('role', '')), "text": text,
             "list": rows, "sources": sources, "as_of": card.get("as_of"), "teacher_line": teacher}
 
 
@@ -108,20 +120,23 @@ def next_block(lesson):
         return None
     rel = data["from"]
     tl = load_yaml(lesson.project.lessons_dir / rel, f"lessons/{rel}")
+    if getattr(lesson, "overlay_from", None):  # a translated lesson: that lesson's translation
+        tl = lesson.overlay_from(tl, rel)
+    lang = getattr(lesson, "lang", None) or "en"
     events = [e for e in (tl or {}).get("events") or [] if isinstance(e, dict) and e.get("after_article")]
     if isinstance(data.get("select"), list):  # only these events (ids), e.g. to fit a period's reading
         events = [e for e in events if e.get("id") in data["select"]]
     events.sort(key=lambda e: str(e.get("date")))
-    rows = [f"**{_when(str(e['date']))}.** {' '.join(str(e.get('text', '')).split())}" for e in events]
+    rows = [f"**{_when(str(e['date']), lang)}.** {' '.join(str(e.get('text', '')).split())}" for e in events]
     for entry in data.get("log") or []:
         if isinstance(entry, dict):
-            rows.append(f"**Update, {_when(str(entry.get('date')))}.** {entry.get('note', '')}")
+            rows.append(f"**{_t(lesson, 'Update, {date}.', date=_when(str(entry.get('date')), lang))}** {entry.get('note', '')}")
     sources = _uniq(s for e in events for s in e.get("sources") or [])
     sources += [s for entry in data.get("log") or [] if isinstance(entry, dict)
                 for s in entry.get("sources") or [] if s not in sources]
     as_of = max([str(tl.get("as_of") or "")] + [str(x.get("date")) for x in data.get("log") or []
                                                  if isinstance(x, dict)])
-    return {"id": NEXT_ID, "title": data.get("title") or "What happened next", "text": data.get("intro", ""),
+    return {"id": NEXT_ID, "title": data.get("title") or _t(lesson, "What happened next"), "text": data.get("intro", ""),
             "list": rows, "sources": sources, "as_of": as_of or None}
 
 
@@ -131,9 +146,9 @@ def card_blocks(lesson) -> dict:
     out = {}
     try:
         for c in law_cards(lesson):
-            out[c.get("id")] = law_block(c)
+            out[c.get("id")] = law_block(c, lesson)
         for c in perspective_cards(lesson):
-            out[c.get("id")] = perspective_block(c)
+            out[c.get("id")] = perspective_block(c, lesson)
         nb = next_block(lesson)
         if nb:
             out[NEXT_ID] = nb
@@ -302,11 +317,11 @@ def card_titles(lesson) -> dict:
     out = {}
     try:
         for c in law_cards(lesson):
-            out[c.get("id")] = f"Law card: {c.get('title', '')}"
+            out[c.get("id")] = _t(lesson, "Law card: {title}", title=c.get('title', ''))
         for c in perspective_cards(lesson):
-            out[c.get("id")] = f"Perspective card: {c.get('role', '')}"
+            out[c.get("id")] = _t(lesson, "Perspective card: {role}", role=c.get('role', ''))
         if isinstance(_load(lesson, NEXT_FILE), dict):
-            out[NEXT_ID] = _load(lesson, NEXT_FILE).get("title") or "What happened next"
+            out[NEXT_ID] = _load(lesson, NEXT_FILE).get("title") or _t(lesson, "What happened next")
     except (ContentError, OSError, ValueError, TypeError, AttributeError):
         pass
     return out

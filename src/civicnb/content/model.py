@@ -496,7 +496,11 @@ class Project:
     def lesson_names(self) -> list[str]:
         return list(self.unit.get("lessons") or [])
 
-    def lesson(self, name: str) -> Lesson:
+    def lesson(self, name: str, lang: str | None = None) -> Lesson:
+        if lang and lang != getattr(self, "lang", "en"):  # the lesson with a translation laid over it
+            from ..i18n.lesson import in_language
+
+            return in_language(self, lang).lesson(name)
         if name not in self._lessons:
             # accept "00" or the full folder name
             matches = [n for n in self.lesson_names if n == name or n.split("-", 1)[0] == name]

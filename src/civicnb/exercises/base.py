@@ -19,6 +19,7 @@ import re
 from typing import Callable, Iterable
 
 from ..handout import typ
+from ..i18n import t
 
 SELF_CHECK = "self-check"
 WRITTEN = "written"
@@ -57,15 +58,18 @@ class Kind:
     def is_answered(self, answer) -> bool:
         return bool(answer)
 
-    def screen_label(self) -> str:
+    def screen_label(self, ex=None) -> str:
         """The instruction on screen (``label`` is the paper wording: "Circle", "Tick", "Underline")."""
-        return self.label
+        return t(self.label, lang_of(ex))
+
+    def paper_label(self, ex=None) -> str:
+        return t(self.label, lang_of(ex))
 
     def hint(self, ex, answer) -> str:
         """What a student sees after a first wrong Check: a nudge that never names the answer.
         An exercise may give its own (``hint:``); a kind may say more (counts, never which ones)."""
-        return str(ex.get("hint") or "Not the best answer yet. Reread the question and the text it points to, "
-                                     "then try again.")
+        return str(ex.get("hint") or t("Not the best answer yet. Reread the question and the text it points to, "
+                                       "then try again.", lang_of(ex)))
 
     def wire_check(self, ex, widgets, current, save, button: str, empty: str, restore: bool):
         """The self-check pattern every self-check kind uses: a change saves ``current()`` and clears the
@@ -74,9 +78,10 @@ class Kind:
         feedback only when it is right (a wrong one waits for Check). Returns ``(check_button, feedback)``."""
         import ipywidgets as W
 
+        lang = lang_of(ex)
         fb = W.HTML()
-        check = W.Button(description=button, icon="check", layout=W.Layout(width="auto"),
-                         tooltip="Check your answer (press it when you are ready)")
+        check = W.Button(description=t(button, lang), icon="check", layout=W.Layout(width="auto"),
+                         tooltip=t("Check your answer (press it when you are ready)", lang))
         check.add_class("civicnb-check")
         wrong = {"tries": 0}
 
@@ -88,15 +93,15 @@ class Kind:
             answer = current()
             g = self.grade(ex, answer)
             if not g:
-                fb.value = feedback_html("incomplete", empty)
+                fb.value = feedback_html("incomplete", t(empty, lang), lang)
                 return
             status, message = g
             if status in ("correct", "incomplete"):
-                fb.value = feedback_html(status, message)
+                fb.value = feedback_html(status, message, lang)
                 return
             wrong["tries"] += 1
-            fb.value = (feedback_html("hint", self.hint(ex, answer)) if wrong["tries"] == 1
-                        else feedback_html(status, message))
+            fb.value = (feedback_html("hint", self.hint(ex, answer), lang) if wrong["tries"] == 1
+                        else feedback_html(status, message, lang))
 
         for w in widgets:
             w.observe(changed, names="value")
@@ -104,15 +109,15 @@ class Kind:
         if restore:  # answers came back from the work file: say so, and show the feedback if it is right
             g = self.grade(ex, current())
             if g and g[0] == "correct":
-                fb.value = feedback_html(*g)
+                fb.value = feedback_html(*g, lang)
             elif g:
-                fb.value = feedback_html("restored", "Your saved answer is back. Press the Check button when you are "
-                                                     "ready.")
+                fb.value = feedback_html("restored", t("Your saved answer is back. Press the Check button when you are "
+                                                       "ready.", lang), lang)
         return check, fb
 
     def glance(self, ex) -> tuple[str, str]:
         """Typst markup for the at-a-glance key: ``(answer, also accept)``."""
-        return typ.text("See the key."), ""
+        return typ.text(t("See the key.", lang_of(ex))), ""
 
     def prompt_sources(self, ex) -> list:
         """Sources cited at the question's prompt on paper."""
@@ -146,8 +151,14 @@ STATUS_WORDS = {
 }
 
 
-def feedback_html(status: str, message: str) -> str:
-    word = STATUS_WORDS.get(status, "")
+def lang_of(ex) -> str | None:
+    """The language an exercise is shown in: a translated lesson marks its exercises (``_lang``);
+    otherwise None, which :func:`civicnb.i18n.t` reads as the language being rendered (English)."""
+    return ex.get("_lang") if isinstance(ex, dict) else None
+
+
+def feedback_html(status: str, message: str, lang: str | None = None) -> str:
+    word = t(STATUS_WORDS[status], lang) if STATUS_WORDS.get(status) else ""
     symbol = {"correct": "✔", "partly": "◐", "incorrect": "✘", "incomplete": "…", "hint": "?"}.get(status, "")
     return (f'<div class="civicnb-feedback civicnb-{status}" role="status" aria-live="polite">'
             f"<strong>{(symbol + ' ') if symbol else ''}{word}</strong> {md_html(message)}</div>")

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..handout import typ
-from .base import (Kind, h, key_block, labelled, letters, prompt_html, teacher_note)
+from ..i18n import t
+from .base import (Kind, h, key_block, labelled, lang_of, letters, prompt_html, teacher_note)
 
 
 def _option_ids(ex):
@@ -59,14 +60,15 @@ class SingleChoice(Kind):
     def hint(self, ex, answer):
         opt = next((o for o in ex["options"] if o["id"] == (answer or {}).get("choice")), None)
         return str((opt or {}).get("hint") or ex.get("hint") or
-                   "That is not the best answer. Reread the question and the text it points to, then try again.")
+                   t("That is not the best answer. Reread the question and the text it points to, then try again.",
+                     lang_of(ex)))
 
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         labels = [(f"{l}. {o['text']}", o["id"]) for l, o in zip(letters(len(ex["options"])), ex["options"])]
         radio = W.RadioButtons(options=labels, value=(answer or {}).get("choice"),
-                               description="Your answer", layout=W.Layout(width="auto"),
+                               description=t("Your answer", lang_of(ex)), layout=W.Layout(width="auto"),
                                style={"description_width": "initial"})
 
         def current():
@@ -74,13 +76,13 @@ class SingleChoice(Kind):
 
         check, fb = self.wire_check(ex, [radio], current, save, "Check my answer", "Choose an answer first.",
                                     bool((answer or {}).get("choice")))
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), radio, check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label(ex))}</em>"), radio, check, fb])
         box.controls = {"choice": radio}
         box.check_button, box.feedback = check, fb
         return box
 
     def paper(self, ex):
-        return "\n".join([typ.text(self.label), _choice_markup(ex)])
+        return "\n".join([typ.text(self.paper_label(ex)), _choice_markup(ex)])
 
     def glance(self, ex):
         ids = _option_ids(ex)
@@ -136,8 +138,10 @@ class MultiSelect(Kind):
             return "correct", ex["key"]["why"]
         notes = [f"**{o['text']}**: {o['feedback']}" for o in ex["options"] if o["id"] in chosen ^ right]
         hits, misses, extra = len(chosen & right), len(right - chosen), len(chosen - right)
-        summary = f"You found {hits} of {len(right)}"
-        summary += f", and ticked {extra} that do{'es' if extra == 1 else ''} not fit." if extra else "."
+        lang = lang_of(ex)
+        summary = t("You found {hits} of {total}", lang, hits=hits, total=len(right))
+        summary += (t(", and ticked {n} that does not fit.", lang, n=extra) if extra == 1 else
+                    t(", and ticked {n} that do not fit.", lang, n=extra)) if extra else "."
         status = "partly" if hits else "incorrect"
         detail = " ".join(notes[:3]) if (misses or extra) else ""
         return status, f"{summary} {detail}".strip()
@@ -147,9 +151,11 @@ class MultiSelect(Kind):
             return str(ex["hint"])
         chosen, right = set((answer or {}).get("choices") or []), set(ex["key"]["answers"])
         extra = len(chosen - right)
-        return (f"You found {len(chosen & right)} of the {len(right)} answers that fit"
-                + (f", and ticked {extra} that do{'es' if extra == 1 else ''} not." if extra else ".")
-                + " Reread each option against the text before you check again.")
+        lang = lang_of(ex)
+        return (t("You found {hits} of the {total} answers that fit", lang, hits=len(chosen & right), total=len(right))
+                + ((t(", and ticked {n} that does not.", lang, n=extra) if extra == 1 else
+                    t(", and ticked {n} that do not.", lang, n=extra)) if extra else ".")
+                + " " + t("Reread each option against the text before you check again.", lang))
 
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
@@ -166,13 +172,13 @@ class MultiSelect(Kind):
 
         check, fb = self.wire_check(ex, boxes, current, save, "Check my answer", "Tick at least one answer first.",
                                     bool(chosen))
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), *boxes, check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label(ex))}</em>"), *boxes, check, fb])
         box.controls = {o["id"]: b for o, b in zip(ex["options"], boxes)}
         box.check_button, box.feedback = check, fb
         return box
 
     def paper(self, ex):
-        return "\n".join([typ.text(self.label), _choice_markup(ex, square=True)])
+        return "\n".join([typ.text(self.paper_label(ex)), _choice_markup(ex, square=True)])
 
     def glance(self, ex):
         ids = _option_ids(ex)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from ..handout import typ
-from .base import Kind, h, key_block, labelled, prompt_html, teacher_note
+from ..i18n import t
+from .base import Kind, h, key_block, labelled, lang_of, prompt_html, teacher_note
 
 
 def tokens(passage: str) -> list[tuple[int, int, str]]:
@@ -54,14 +55,16 @@ class Highlight(Kind):
             inside |= target_tokens(passage, phrase)
         extra = chosen - inside
         words = tokens(passage)
+        lang = lang_of(ex)
         if len(found) == len(targets) and not extra:
-            return "correct", f"You found all {len(targets)}. " + ex["key"]["why"]
-        parts = [f"You found {len(found)} of {len(targets)}."]
+            return "correct", t("You found all {n}.", lang, n=len(targets)) + " " + ex["key"]["why"]
+        parts = [t("You found {hits} of {total}.", lang, hits=len(found), total=len(targets))]
         for t in found[:2]:
             parts.append(f"**{t['text']}**: {t['why']}")
         if extra:
             sample = ", ".join(f"“{words[i][2]}”" for i in sorted(extra)[:3] if i < len(words))
-            parts.append(f"Some selected words are plain description, not what we are looking for ({sample}).")
+            parts.append(t("Some selected words are plain description, not what we are looking for ({sample}).",
+                           lang, sample=sample))
         return ("partly" if found else "incorrect"), " ".join(parts)
 
     def hint(self, ex, answer):
@@ -71,9 +74,10 @@ class Highlight(Kind):
         spans = [target_tokens(ex["passage"], t["text"]) for t in ex["key"]["targets"]]
         found = sum(1 for s in spans if s & chosen)
         extra = chosen - set().union(*spans) if spans else chosen
-        return (f"You found {found} of {len(spans)}."
-                + (" Some of the words you selected do not answer the question." if extra else "")
-                + " Reread the question: which words does it ask you to find?")
+        lang = lang_of(ex)
+        return (t("You found {hits} of {total}.", lang, hits=found, total=len(spans))
+                + (" " + t("Some of the words you selected do not answer the question.", lang) if extra else "")
+                + " " + t("Reread the question: which words does it ask you to find?", lang))
 
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
@@ -81,7 +85,7 @@ class Highlight(Kind):
         chosen = set((answer or {}).get("selected") or [])
         buttons, items, newline = [], [], breaks_before(ex["passage"])
         for i, (_, _, word) in enumerate(tokens(ex["passage"])):
-            b = W.ToggleButton(value=i in chosen, description=word, tooltip=f"word {i + 1}: {word}",
+            b = W.ToggleButton(value=i in chosen, description=word, tooltip=t("word {n}: {word}", lang_of(ex), n=i + 1, word=word),
                                layout=W.Layout(width="auto", margin="1px"))
             b.index = i
             buttons.append(b)
@@ -95,7 +99,7 @@ class Highlight(Kind):
                                     "Select at least one word first.", bool(chosen))
         words = W.Box(items, layout=W.Layout(display="flex", flex_flow="row wrap"))
         src = f"<div><small>{h(ex.get('passage_source'))}</small></div>" if ex.get("passage_source") else ""
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), words, W.HTML(src), check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label(ex))}</em>"), words, W.HTML(src), check, fb])
         box.controls, box.check_button, box.feedback = buttons, check, fb
         return box
 
@@ -114,11 +118,11 @@ class Highlight(Kind):
                 typ.text(", ".join(f"“{p}”" for p in key.get("also_accept") or [])))
 
     def paper(self, ex):
-        return "\n".join([typ.text("Underline the words that answer the question."), self._passage(ex, set()),
+        return "\n".join([typ.text(t("Underline the words that answer the question.", lang_of(ex))), self._passage(ex, set()),
                           ])
 
     def filled(self, ex, answer):
-        return "\n".join([typ.text("Words I selected are shown underlined and bold."),
+        return "\n".join([typ.text(t("Words I selected are shown underlined and bold.", lang_of(ex))),
                           self._passage(ex, set((answer or {}).get("selected") or []))])
 
     def key(self, ex):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 
 from ..handout import typ
-from .base import (Kind, cite_mark, h, key_block, labelled, md_html, prompt_html,
+from ..i18n import t
+from .base import (Kind, cite_mark, h, key_block, labelled, lang_of, md_html, prompt_html,
                    teacher_note)
 
 CHOOSE = "— choose —"
@@ -81,17 +82,20 @@ class Sort(Kind):
             return None
         missing = [it for it in items if not placed.get(it["id"])]
         wrong = [it for it in items if placed.get(it["id"]) and placed[it["id"]] not in accepted_categories(it)]
+        lang = lang_of(ex)
         if not wrong and not missing:
-            return "correct", "Every item is in the right category."
+            return "correct", t("Every item is in the right category.", lang)
         parts = []
         if wrong:
-            parts.append(f"{len(items) - len(wrong) - len(missing)} of {len(items)} are right so far.")
+            parts.append(t("{right} of {total} are right so far.", lang, right=len(items) - len(wrong) - len(missing),
+                           total=len(items)))
             for it in wrong[:2]:
-                parts.append(f"**{it['text']}** is not *{self._cat_label(ex, placed[it['id']])}*: {it['why']}")
+                parts.append(t("**{item}** is not *{category}*: {why}", lang, item=it["text"],
+                               category=self._cat_label(ex, placed[it["id"]]), why=it["why"]))
             if len(wrong) > 2:
-                parts.append(f"({len(wrong) - 2} more to rethink.)")
+                parts.append(t("({n} more to rethink.)", lang, n=len(wrong) - 2))
         if missing:
-            parts.append(f"{len(missing)} item(s) still to sort.")
+            parts.append(t("{n} item(s) still to sort.", lang, n=len(missing)))
         return ("incomplete" if missing and not wrong else "partly" if len(wrong) < len(items) else "incorrect",
                 " ".join(parts))
 
@@ -101,19 +105,20 @@ class Sort(Kind):
         placed = (answer or {}).get("placements") or {}
         right = sum(1 for it in ex["items"] if placed.get(it["id"]) == it["answer"])
         missing = sum(1 for it in ex["items"] if not placed.get(it["id"]))
-        return (f"{right} of {len(ex['items'])} are in the right category so far"
-                + (f", and {missing} still to sort." if missing else ".")
-                + " Reread the category descriptions, then look again at the items you were least sure of.")
+        lang = lang_of(ex)
+        return (t("{right} of {total} are in the right category so far", lang, right=right, total=len(ex["items"]))
+                + (t(", and {n} still to sort.", lang, n=missing) if missing else ".")
+                + " " + t("Reread the category descriptions, then look again at the items you were least sure of.", lang))
 
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         placed = dict((answer or {}).get("placements") or {})
-        opts = [(CHOOSE, "")] + [(c["label"], c["id"]) for c in ex["categories"]]
+        opts = [(t(CHOOSE, lang_of(ex)), "")] + [(c["label"], c["id"]) for c in ex["categories"]]
         rows, controls = [], {}
         for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
             dd = W.Dropdown(options=opts, value=placed.get(it["id"], ""),
-                            description=f"Item {item_letter(n)}", layout=W.Layout(width="16em"),
+                            description=t("Item {letter}", lang_of(ex), letter=item_letter(n)), layout=W.Layout(width="16em"),
                             style={"description_width": "4em"})
             dd.item_id = it["id"]
             controls[it["id"]] = dd
@@ -133,7 +138,7 @@ class Sort(Kind):
         cats = ex["categories"]
         hints = "\n".join(f"- #strong[{typ.text(c['label'])}]" + (f"{typ.text(': ')}{typ.inline(c['hint'])}" if c.get("hint") else "")
                           for c in cats)
-        header = [typ.string("Item")] + [typ.string(c["label"]) for c in cats]
+        header = [typ.string(t("Item", lang_of(ex)))] + [typ.string(c["label"]) for c in cats]
         cells = []
         for n, it in enumerate(stable_shuffle(ex["items"], ex["id"]), 1):
             cells.append(typ.content(typ.text(f"{item_letter(n)}. ") + typ.inline(it["text"])))
@@ -149,7 +154,7 @@ class Sort(Kind):
                                          why="true" if show_why else "false")
 
     def paper(self, ex):
-        return "\n".join([typ.text("Tick one category for each item."), self._table(ex)])
+        return "\n".join([typ.text(t("Tick one category for each item.", lang_of(ex))), self._table(ex)])
 
     def glance(self, ex):
         order = stable_shuffle(ex["items"], ex["id"])
@@ -221,42 +226,46 @@ class Timeline(Kind):
         if not pos:
             return None
         events = ex["events"]
+        lang = lang_of(ex)
         if len([e for e in events if pos.get(e["id"])]) < len(events):
-            return "incomplete", f"{len(events) - len([e for e in events if pos.get(e['id'])])} event(s) still need a number."
+            return "incomplete", t("{n} event(s) still need a number.", lang,
+                                   n=len(events) - len([e for e in events if pos.get(e['id'])]))
         right = accepted_positions(ex)
         if len(set(pos.values())) < len(events):
-            return "incorrect", "Two events have the same number. Each number is used once."
+            return "incorrect", t("Two events have the same number. Each number is used once.", lang)
         ok = sum(1 for e in events if int(pos[e["id"]]) in right[e["id"]])
         if ok == len(events):
             cut = ex.get("cutoff")
             after = [e for e in events if cut and e["date"] > cut["date"]]
-            line = (f" The article's knowledge ends on {cut['date']}: the last {len(after)} event(s) happened "
-                    "after it was written, so it could not report them.") if after else ""
-            return "correct", "All in order. " + ex["key"]["why"] + line
+            line = (" " + t("The article's knowledge ends on {date}: the last {n} event(s) happened after it was "
+                            "written, so it could not report them.", lang, date=cut["date"], n=len(after))) if after else ""
+            return "correct", t("All in order.", lang) + " " + ex["key"]["why"] + line
         first_wrong = next(e for e in sorted(events, key=lambda e: e["date"]) if int(pos[e["id"]]) not in right[e["id"]])
         return ("partly" if ok else "incorrect",
-                f"{ok} of {len(events)} are in the right place. Look again at: **{first_wrong['text']}**.")
+                t("{right} of {total} are in the right place. Look again at: **{event}**.", lang, right=ok,
+                  total=len(events), event=first_wrong["text"]))
 
     def hint(self, ex, answer):
         if ex.get("hint"):
             return str(ex["hint"])
         pos = (answer or {}).get("positions") or {}
+        lang = lang_of(ex)
         if len(set(pos.values())) < len(pos):
-            return "Two events have the same number. Each number is used once."
+            return t("Two events have the same number. Each number is used once.", lang)
         right = {eid: i for i, eid in enumerate(self.order(ex), 1)}
         ok = sum(1 for e in ex["events"] if pos.get(e["id"]) and int(pos[e["id"]]) == right[e["id"]])
-        return (f"{ok} of {len(ex['events'])} are in the right place. Look for the clues to when each event "
-                "happened (a month, a year, words like \"after\" or \"first\").")
+        return t("{right} of {total} are in the right place. Look for the clues to when each event happened (a month, "
+                 "a year, words like \"after\" or \"first\").", lang, right=ok, total=len(ex["events"]))
 
     def widget(self, ex, answer, save, cite=None):
         import ipywidgets as W
 
         pos = dict((answer or {}).get("positions") or {})
         n = len(ex["events"])
-        opts = [(CHOOSE, 0)] + [(str(i), i) for i in range(1, n + 1)]
+        opts = [(t(CHOOSE, lang_of(ex)), 0)] + [(str(i), i) for i in range(1, n + 1)]
         rows, controls = [], {}
         for k, e in enumerate(stable_shuffle(ex["events"], ex["id"]), 1):
-            dd = W.Dropdown(options=opts, value=int(pos.get(e["id"], 0)), description=f"Event {chr(64 + k)}",
+            dd = W.Dropdown(options=opts, value=int(pos.get(e["id"], 0)), description=t("Event {letter}", lang_of(ex), letter=chr(64 + k)),
                             layout=W.Layout(width="14em"), style={"description_width": "5em"})
             controls[e["id"]] = dd
             rows.append(W.HBox([dd, W.HTML(f"<span style='padding-left:.5em'>{md_html(e['text'])}</span>")]))
@@ -265,7 +274,7 @@ class Timeline(Kind):
 
         check, fb = self.wire_check(ex, controls.values(), current, save, "Check my order",
                                     "Number at least one event first.", bool(pos))
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), *rows, check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label(ex))}</em>"), *rows, check, fb])
         box.controls, box.check_button, box.feedback = controls, check, fb
         return box
 
@@ -277,11 +286,12 @@ class Timeline(Kind):
             cells.append(typ.content(typ.text(f"{chr(64 + k)}. ") + typ.inline(e["text"])))
             if dated:
                 cells.append(typ.content(typ.text(e["date"])))
-        header = [typ.string("Order"), typ.string("Event")] + ([typ.string("Date")] if dated else [])
+        lang = lang_of(ex)
+        header = [typ.string(t("Order", lang)), typ.string(t("Event", lang))] + ([typ.string(t("Date", lang))] if dated else [])
         return typ.call("ordertable", str(len(header)), typ.array(header), typ.array(cells))
 
     def paper(self, ex):
-        return "\n".join([typ.text(self.label), self._rows(ex)])
+        return "\n".join([typ.text(self.paper_label(ex)), self._rows(ex)])
 
     def _letters(self, ex) -> dict:
         return {e["id"]: chr(64 + k) for k, e in enumerate(stable_shuffle(ex["events"], ex["id"]), 1)}

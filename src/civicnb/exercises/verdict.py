@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..content.balance import notes_line
 from ..handout import typ
-from .base import (ONCE_BLOCKS, Kind, cite_mark, h, key_block, labelled, letters, md_html, once,
+from ..i18n import t
+from .base import (ONCE_BLOCKS, Kind, cite_mark, h, key_block, labelled, lang_of, letters, md_html, once,
                    prompt_html, teacher_note)
 
 VERDICTS = [
@@ -21,6 +22,15 @@ SOURCE_KIND = {
     "rights-group": "Human-rights group", "court": "Court record", "law": "Law or treaty text",
     "international-body": "International body", "research": "Research",
 }
+
+
+def verdicts(lang=None) -> list:
+    """VERDICTS with their labels and meanings in ``lang``."""
+    return [(v, t(label, lang), t(desc, lang)) for v, label, desc in VERDICTS]
+
+
+def verdict_label(v, lang=None) -> str:
+    return t(VERDICT_LABEL[v], lang) if v in VERDICT_LABEL else str(v)
 
 
 class Verdict(Kind):
@@ -42,45 +52,53 @@ class Verdict(Kind):
         if not v:
             return None
         c = self.claim(ex)
+        lang = lang_of(ex)
         if v == c["verdict"]:
             return "correct", c["verdict_why"]
         if v in (c.get("also_accept") or []):
-            return "correct", (f"*{VERDICT_LABEL.get(v, v)}* can be defended here if your reason shows it. "
-                               f"The key says *{VERDICT_LABEL[c['verdict']]}*: {c['verdict_why']}")
-        return "incorrect", (f"Reread the notes. *{VERDICT_LABEL.get(v, v)}* means: "
-                             f"{dict((a, d) for a, _, d in VERDICTS).get(v, '')} Does every note fit that?")
+            return "correct", t("*{verdict}* can be defended here if your reason shows it. The key says *{key}*: {why}",
+                                lang, verdict=verdict_label(v, lang), key=verdict_label(c["verdict"], lang),
+                                why=c["verdict_why"])
+        return "incorrect", t("Reread the notes. *{verdict}* means: {meaning} Does every note fit that?", lang,
+                              verdict=verdict_label(v, lang),
+                              meaning=dict((a, d) for a, _, d in verdicts(lang)).get(v, ''))
 
     def is_answered(self, answer):
         return bool((answer or {}).get("verdict"))
 
     def _evidence_html(self, ex, cite):
         items = []
+        lang = lang_of(ex)
         for ev in self.claim(ex)["evidence"]:
-            items.append(f"<li><strong>{h(SOURCE_KIND.get(ev['kind'], ev['kind']))}:</strong> {md_html(ev['note'])}"
-                         f"{cite(ev['sources'])} <small><em>As of {h(ev['as_of'])}.</em></small></li>")
+            items.append(f"<li><strong>{h(t(SOURCE_KIND.get(ev['kind'], ev['kind']), lang))}:</strong> {md_html(ev['note'])}"
+                         f"{cite(ev['sources'])} <small><em>{h(t('As of {date}.', lang, date=ev['as_of']))}</em></small></li>")
         return "<ol class='civicnb-evidence'>" + "".join(items) + "</ol>"
 
     def hint(self, ex, answer):
         v = (answer or {}).get("verdict")
+        lang = lang_of(ex)
         return (ex.get("hint") or self.claim(ex).get("hint") or
-                f"Reread the notes. *{VERDICT_LABEL.get(v, v)}* means: "
-                f"{dict((a, d) for a, _, d in VERDICTS).get(v, '')} Does every note fit that?")
+                t("Reread the notes. *{verdict}* means: {meaning} Does every note fit that?", lang,
+                  verdict=verdict_label(v, lang), meaning=dict((a, d) for a, _, d in verdicts(lang)).get(v, '')))
 
     def widget(self, ex, answer, save, cite=None):
         cite = cite or (lambda ids: "")
         import ipywidgets as W
 
         c = self.claim(ex)
+        lang = lang_of(ex)
         state = dict(answer or {})
+        where = (t("Claim (paragraph {n}):", lang, n=c["paragraph"]) if c["paragraph"]
+                 else t("Claim (headline):", lang))
         claim_html = (f"<div class='civicnb-claim' style='border:2px solid #000;padding:.4em .7em'>"
-                      f"<strong>Claim (paragraph {c['paragraph'] or 'headline'}):</strong> {md_html(c['paraphrase'])}</div>")
+                      f"<strong>{h(where)}</strong> {md_html(c['paraphrase'])}</div>")
         # the five-verdict scale sits in the choices themselves: every card shows what each verdict means
-        radio = W.RadioButtons(options=[(f"{l}. {label}: {desc}", v) for l, (v, label, desc) in zip(letters(5), VERDICTS)],
-                               value=state.get("verdict"), description="Verdict",
+        radio = W.RadioButtons(options=[(f"{l}. {label}: {desc}", v) for l, (v, label, desc) in zip(letters(5), verdicts(lang))],
+                               value=state.get("verdict"), description=t("Verdict", lang),
                                layout=W.Layout(width="auto"), style={"description_width": "initial"})
         radio.add_class("civicnb-verdicts")
-        reason = W.Textarea(value=state.get("reason", ""), description="Your reason",
-                            placeholder="Which note convinced you, and why?", rows=3, continuous_update=True,
+        reason = W.Textarea(value=state.get("reason", ""), description=t("Your reason", lang),
+                            placeholder=t("Which note convinced you, and why?", lang), rows=3, continuous_update=True,
                             layout=W.Layout(width="95%"), style={"description_width": "initial"})
 
         def current():
@@ -89,31 +107,32 @@ class Verdict(Kind):
         check, fb = self.wire_check(ex, [radio, reason], current, save, "Check my verdict",
                                     "Choose a verdict first.", bool(state.get("verdict")))
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(claim_html),
-                      W.HTML("<strong>Evidence notes</strong>" + self._evidence_html(ex, cite)),
-                      W.HTML(f"<em>{h(self.screen_label())}</em>"), radio, reason, check, fb])
+                      W.HTML(f"<strong>{h(t('Evidence notes', lang))}</strong>" + self._evidence_html(ex, cite)),
+                      W.HTML(f"<em>{h(self.screen_label(ex))}</em>"), radio, reason, check, fb])
         box.controls = {"verdict": radio, "reason": reason}
         box.check_button, box.feedback = check, fb
         return box
 
     def _card(self, ex, marked=None, reason=None, key=False):
         c = self.claim(ex)
-        where = f"¶{c['paragraph']}" if c["paragraph"] else "the headline"
-        label = ex.get("_claim_label") or "Claim"
+        lang = lang_of(ex)
+        where = f"¶{c['paragraph']}" if c["paragraph"] else t("the headline", lang)
+        label = ex.get("_claim_label") or t("Claim", lang)
         parts = [typ.call("claimbox", typ.content(f"#strong[{typ.text(label)}] " + typ.text(f"({where}): ")
                                                   + typ.inline(c["paraphrase"])))]
         notes = []
         for ev in c["evidence"]:
-            notes.append(f"+ #strong[{typ.text(SOURCE_KIND.get(ev['kind'], ev['kind']) + ':')}] "
+            notes.append(f"+ #strong[{typ.text(t(SOURCE_KIND.get(ev['kind'], ev['kind']), lang) + ':')}] "
                          f"{typ.inline(ev['note'])}{cite_mark(ev['sources'])} "
-                         f"#text(size: 9pt)[{typ.text('(as of ' + ev['as_of'] + ')')}]")
-        parts.append(f"#strong[{typ.text('Evidence notes')}]\n" + "\n".join(notes))
+                         f"#text(size: 9pt)[{typ.text(t('(as of {date})', lang, date=ev['as_of']))}]")
+        parts.append(f"#strong[{typ.text(t('Evidence notes', lang))}]\n" + "\n".join(notes))
         index = next((i for i, (v, _, _) in enumerate(VERDICTS) if v == marked), -1)
         parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {label}") for l, (_, label, _) in
-                                                       zip(letters(5), VERDICTS)), str(index)))
+                                                       zip(letters(5), verdicts(lang))), str(index)))
         if reason is not None:
-            parts.append(labelled("My reason:", "") + typ.call("studentanswer", typ.string(reason)))
+            parts.append(labelled(t("My reason:", lang), "") + typ.call("studentanswer", typ.string(reason)))
         elif not key:
-            parts.append(labelled("My reason:", "") + typ.call("answerlines", str(self.lines(ex))))
+            parts.append(labelled(t("My reason:", lang), "") + typ.call("answerlines", str(self.lines(ex))))
         return "\n\n".join(parts)
 
     def glance(self, ex):
@@ -144,8 +163,8 @@ class Verdict(Kind):
 
 def _verdict_scale() -> str:
     rows = ", ".join(f"[#strong[{typ.text(l + '. ' + label)}]], [{typ.text(desc)}]"
-                     for l, (_, label, desc) in zip(letters(5), VERDICTS))
-    return typ.call("framed", typ.content(typ.text("The five verdicts (for every Check-it card)")),
+                     for l, (_, label, desc) in zip(letters(5), verdicts()))
+    return typ.call("framed", typ.content(typ.text(t("The five verdicts (for every Check-it card)"))),
                     typ.content(f"#table(columns: (auto, 1fr), stroke: none, inset: 3pt, {rows})")) + "\n\n"
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from ..handout import typ
-from .base import (POLL, WRITTEN, Kind, feedback_html, h, key_block, labelled, md_html, prompt_html,
+from ..i18n import t
+from .base import (POLL, WRITTEN, Kind, feedback_html, h, key_block, labelled, lang_of, md_html, prompt_html,
                    teacher_note)
 
 ASK_RE = re.compile(r"\b(name|explain|why|reason|compare|describe|say|write|give|list|how)\b", re.I)
@@ -26,10 +27,11 @@ LEVELS = (("proficient", "Proficient"), ("developing", "Developing"), ("beginnin
 DEFAULT_SCALE = ["Strongly disagree", "Disagree", "Not sure", "Agree", "Strongly agree"]
 
 
-def _saved_note(text_value: str) -> str:
+def _saved_note(text_value: str, lang=None) -> str:
     words = len((text_value or "").split())
-    return (f"<small role='status' aria-live='polite'>Saved · {words} word{'s' if words != 1 else ''}</small>"
-            if words else "<small>Your answer saves as you type.</small>")
+    said = t("Saved · {n} word", lang, n=words) if words == 1 else t("Saved · {n} words", lang, n=words)
+    return (f"<small role='status' aria-live='polite'>{h(said)}</small>"
+            if words else f"<small>{h(t('Your answer saves as you type.', lang))}</small>")
 
 
 def _exemplars(ex) -> str:
@@ -57,14 +59,15 @@ class Written(Kind):
         import ipywidgets as W
 
         rows = max(3, min(14, self.lines(ex) + 1))
-        area = W.Textarea(value=(answer or {}).get("text", ""), placeholder=ex.get("starter") or "Type here…",
-                          description="Your answer", rows=rows, continuous_update=True,
+        lang = lang_of(ex)
+        area = W.Textarea(value=(answer or {}).get("text", ""), placeholder=ex.get("starter") or t("Type here…", lang),
+                          description=t("Your answer", lang), rows=rows, continuous_update=True,
                           layout=W.Layout(width="95%"), style={"description_width": "initial"})
-        status = W.HTML(_saved_note(area.value))
+        status = W.HTML(_saved_note(area.value, lang))
 
         def changed(change):
             save({"text": change["new"]})
-            status.value = _saved_note(change["new"])
+            status.value = _saved_note(change["new"], lang)
 
         area.observe(changed, names="value")
         box = W.VBox([W.HTML(prompt_html(ex)), area, status])
@@ -110,32 +113,34 @@ class CER(Kind):
         import ipywidgets as W
 
         areas = {}
+        lang = lang_of(ex)
         for part, label, hint in self.parts:
-            areas[part] = W.Textarea(value=(answer or {}).get(part, ""), placeholder=hint, description=label,
+            areas[part] = W.Textarea(value=(answer or {}).get(part, ""), placeholder=t(hint, lang), description=t(label, lang),
                                      rows=3 if part == "claim" else 5, continuous_update=True,
                                      layout=W.Layout(width="95%"), style={"description_width": "6em"})
-        status = W.HTML("<small>Your answer saves as you type.</small>")
+        status = W.HTML(f"<small>{h(t('Your answer saves as you type.', lang))}</small>")
 
         def changed(_):
             a = {p: areas[p].value for p, _, _ in self.parts}
             save(a)
-            status.value = _saved_note(" ".join(a.values()))
+            status.value = _saved_note(" ".join(a.values()), lang)
 
         for a in areas.values():
             a.observe(changed, names="value")
-        q = f"<p><strong>Question:</strong> {md_html(ex['question'])}</p>"
+        q = f"<p><strong>{h(t('Question:', lang))}</strong> {md_html(ex['question'])}</p>"
         box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(q), *areas.values(), status])
         box.controls, box.feedback = areas, status
         return box
 
     def _organiser(self, ex, answer=None, exemplar=False):
         rows = []
+        lang = lang_of(ex)
         for part, label, hint in self.parts:
             value = (answer or {}).get(part)
             body = typ.inline(value) if exemplar else (typ.text(value) if value else "")
-            rows.append(typ.call("cerrow", typ.string(label), typ.string(hint), typ.content(body),
+            rows.append(typ.call("cerrow", typ.string(t(label, lang)), typ.string(t(hint, lang)), typ.content(body),
                                  filled="true" if value else "false"))
-        q = labelled("Question:", typ.inline(ex["question"]))
+        q = labelled(t("Question:", lang), typ.inline(ex["question"]))
         return q + "\n\n" + "\n".join(rows)
 
     def glance(self, ex):
@@ -158,11 +163,12 @@ class Scale(Kind):
     mode = POLL
     label = "Circle how much you agree. There is no right answer."
 
-    def screen_label(self):
-        return "Choose how much you agree with each statement. There is no right answer, and answering is optional."
+    def screen_label(self, ex=None):
+        return t("Choose how much you agree with each statement. There is no right answer, and answering is optional.",
+                 lang_of(ex))
 
     def labels(self, ex):
-        return list(ex.get("scale") or DEFAULT_SCALE)
+        return list(ex.get("scale") or [t(x, lang_of(ex)) for x in DEFAULT_SCALE])
 
     def is_answered(self, answer):
         return bool((answer or {}).get("ratings"))
@@ -175,7 +181,7 @@ class Scale(Kind):
         controls, rows = {}, []
         for n, st in enumerate(ex["statements"], 1):
             tb = W.ToggleButtons(options=[(l, i) for i, l in enumerate(labels)],
-                                 value=ratings.get(st["id"]), description=f"Statement {n}",
+                                 value=ratings.get(st["id"]), description=t("Statement {n}", lang_of(ex), n=n),
                                  tooltips=labels, style={"description_width": "7em", "button_width": "auto"})
             controls[st["id"]] = tb
             rows += [W.HTML(f"<p><strong>{n}.</strong> {md_html(st['text'])}</p>"), tb]
@@ -184,12 +190,12 @@ class Scale(Kind):
         def changed(_):
             a = {"ratings": {k: c.value for k, c in controls.items() if c.value is not None}}
             save(a)
-            status.value = feedback_html("saved", f"You answered {len(a['ratings'])} of "
-                                                  f"{len(controls)}. There are no wrong answers here.")
+            status.value = feedback_html("saved", t("You answered {n} of {total}. There are no wrong answers here.",
+                                                    lang_of(ex), n=len(a["ratings"]), total=len(controls)), lang_of(ex))
 
         for c in controls.values():
             c.observe(changed, names="value")
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label())}</em>"), *rows, status])
+        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label(ex))}</em>"), *rows, status])
         box.controls, box.feedback = controls, status
         return box
 
@@ -207,13 +213,14 @@ class Scale(Kind):
         return typ.text("No right answer: a private poll (share class counts only)."), ""
 
     def paper(self, ex):
-        said = "no right answer" in str(ex.get("prompt") or "").lower()  # said once is enough
-        label = "Circle how much you agree." if said else self.label
+        lang = lang_of(ex)
+        said = t("no right answer", lang).lower() in str(ex.get("prompt") or "").lower()  # said once is enough
+        label = t("Circle how much you agree.", lang) if said else self.paper_label(ex)
         return "\n".join([typ.text(label), self._table(ex)])
 
     def filled(self, ex, answer):
         if isinstance(answer, dict) and answer.get("private"):  # private polls (see work/store.py)
-            return typ.text("Poll answers are private: they are not printed on this worksheet.")
+            return typ.text(t("Poll answers are private: they are not printed on this worksheet.", lang_of(ex)))
         return self._table(ex, (answer or {}).get("ratings") or {})
 
     @staticmethod

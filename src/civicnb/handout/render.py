@@ -24,6 +24,7 @@ from .markdown import to_typst
 from ..exercises import kind_of
 from ..content.model import numbers_text
 from ..exercises.base import CITE_MARK, cite_mark
+from ..i18n import t, using
 
 EDITIONS = ("student", "teacher", "worksheet", "after")
 EDITION_LABEL = {"student": "Student edition", "teacher": "Teacher edition", "worksheet": "Completed worksheet",
@@ -56,7 +57,8 @@ def reveal_label(lesson, ids) -> str:
     nums = [n for n in nums if n]
     if not nums:
         return ""
-    return ("Question " if len(set(nums)) == 1 else "Questions ") + numbers_text(nums)
+    return (t("Question") + " " if len(set(nums)) == 1 else t("Questions") + " ") + numbers_text(nums).replace(
+        " and ", f" {t('and')} ")
 
 
 SLIP_NOTE = {
@@ -79,7 +81,8 @@ def slip_kind(ex) -> str | None:
         return None
     if ex.get("kind") == "scale":
         return "poll"
-    if normal_words(ex.get("title")).startswith("exit ticket"):
+    title = normal_words(ex.get("title"))
+    if title.startswith("exit ticket") or title.startswith(normal_words(t("Exit ticket", ex.get("_lang") or "en"))):
         return "exit"
     return None
 
@@ -91,13 +94,17 @@ def footer_date(meta) -> str:
 
     as_of, through = str(meta.get("as_of") or ""), meta.get("sources_through")
     if not isinstance(through, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", through):
-        return f"Facts as of {as_of}"
-    when = f"{calendar.month_abbr[int(through[5:7])]} {through[:4]}"
+        return t("Facts as of {date}", date=as_of)
+
+    def abbr(m):
+        return t(calendar.month_abbr[m])
+
+    when = f"{abbr(int(through[5:7]))} {through[:4]}"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
-        checked = f"{int(as_of[8:10])} {calendar.month_abbr[int(as_of[5:7])]} {as_of[:4]}"
+        checked = f"{int(as_of[8:10])} {abbr(int(as_of[5:7]))} {as_of[:4]}"
     else:
         checked = as_of
-    return f"Sources through {when} · checked {checked}"
+    return t("Sources through {when} · checked {checked}", when=when, checked=checked)
 
 
 def merge_notes(notes) -> list[str]:
@@ -163,6 +170,7 @@ class Renderer:
         self.period = period  # the after sheet / student packet of one class period (None: the whole lesson)
         self._all_cells: list = []
         self.after_only: list = []  # source ids only the after-the-lesson sheets cite (student list: at the end)
+        self.lang = getattr(lesson, "lang", "en")  # a translated lesson (Spanish edition) prints in its language
 
     @property
     def teacher(self) -> bool:
@@ -173,17 +181,19 @@ class Renderer:
         m = self.lesson.meta
         return "\n\n".join([
             '#import "civicnb.typ": *',
-            typ.call("show: handout.with", title=typ.string(f"Lesson {m['id']}: {m['title']} ({EDITION_LABEL[self.edition]})"),
-                     lesson=typ.string(m["id"]), edition=typ.string(EDITION_LABEL[self.edition]),
-                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m)), paper=typ.string(self.paper))])
+            typ.call("show: handout.with", title=typ.string(t("Lesson {id}: {title} ({edition})", id=m['id'],
+                                                                title=m['title'], edition=t(EDITION_LABEL[self.edition]))),
+                     lesson=typ.string(m["id"]), edition=typ.string(t(EDITION_LABEL[self.edition])),
+                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m)), paper=typ.string(self.paper),
+                     **({"lang": typ.string(self.lang)} if self.lang != "en" else {}))])
 
     def head(self) -> str:
         """The first student page: title, name line, targets (and vocabulary if no cell shows it)."""
         m = self.lesson.meta
         unit = self.project.unit
-        kicker = f"{unit['title']} · Lesson {m['id']} · {EDITION_LABEL[self.edition]}"
+        kicker = f"{unit['title']} · {t('Lesson')} {m['id']} · {t(EDITION_LABEL[self.edition])}"
         if self.period and self.edition == "student":
-            kicker += f" · Period {self.period} of {period_count({'cells': self._all_cells})}"
+            kicker += " · " + t("Period {n} of {total}", n=self.period, total=period_count({'cells': self._all_cells}))
         parts = []
         sub = typ.content(typ.inline(m["subtitle"])) if m.get("subtitle") else "none"
         parts.append(typ.call("titleblock", typ.content(typ.text(kicker)), typ.content(typ.text(m["title"])),
@@ -296,7 +306,7 @@ class Renderer:
             return self.vocabulary() if m.get("vocabulary") else ""
         if kind == "content-note":
             cn = m.get("content_note") or {}
-            return typ.call("notebox", typ.content(typ.text("Content note.")),
+            return typ.call("notebox", typ.content(typ.text(t("Content note."))),
                             typ.content(typ.inline(cn.get("text", "")) + cite_mark(cn.get("sources"))))
         if kind == "figure":
             return self.figure(data)
@@ -376,12 +386,12 @@ class Renderer:
     # -- slips: the private poll and the exit ticket print apart from the named packet ----------------
     def slip_pointer(self, item_id, num, slip, title) -> str:
         where = f"#context {{ let q = query(<civicnb-slip-{item_id}>); if q.len() > 0 {{ str(counter(page).at(q.first().location()).first()) }} }}"
-        name = f"Question {num}" + (f" ({title})" if title else "")
-        text = (f"{name} is on a separate slip with no name line, page " if slip == "poll"
-                else f"{name} is on a separate slip, page ")
-        tail = (". Do not write your name on it." if slip == "poll"
-                else ". Your teacher will say when to fill it in and hand it in.")
-        return typ.call("notebox", typ.content(typ.text("On a slip.")),
+        name = f"{t('Question')} {num}" + (f" ({title})" if title else "")
+        text = (t("{name} is on a separate slip with no name line, page ", name=name) if slip == "poll"
+                else t("{name} is on a separate slip, page ", name=name))
+        tail = t(". Do not write your name on it.") if slip == "poll" else t(
+            ". Your teacher will say when to fill it in and hand it in.")
+        return typ.call("notebox", typ.content(typ.text(t("On a slip."))),
                         typ.content(typ.text(text) + where + typ.text(tail)))
 
     def slip_section(self) -> str:
@@ -394,8 +404,9 @@ class Renderer:
             data = self.lesson.exercises[item_id]
             k = kind_of(data)
             self.qnum = num
-            kicker = f"Lesson {m['id']} · " + (f"{title or 'Poll'} · no name" if slip == "poll" else title or "Exit ticket")
-            note = typ.content(typ.text(SLIP_NOTE[slip]))
+            kicker = f"{t('Lesson')} {m['id']} · " + (f"{title or t('Poll')} · {t('no name')}" if slip == "poll"
+                                                     else title or t("Exit ticket"))
+            note = typ.content(typ.text(t(SLIP_NOTE[slip])))
             body = self.question(k, data, "none", k.paper(data))
             out.append(typ.call("slip", typ.content(typ.text(kicker)), note, typ.content(body),
                                 named="false" if slip == "poll" else "true",
@@ -411,7 +422,7 @@ class Renderer:
         name = f"fig-{fig['id']}-{hashlib.sha256(blob).hexdigest()[:12]}.svg"
         self.assets[name] = blob
         cap = typ.inline(fig.get("caption") or fig["title"]) + cite_mark(figure_sources(self.project, fig))
-        cap += f" #text(size: 8.5pt)[{typ.text('(Data as of ' + fig['as_of'] + '.)')}]"
+        cap += f" #text(size: 8.5pt)[{typ.text(t('(Data as of {date}.)', date=fig['as_of']))}]"
         return (f"#figure(image({typ.string(name)}, alt: {typ.string(fig['alt'])}, width: 100%), "
                 f"caption: [{cap}])")
 
@@ -421,13 +432,13 @@ class Renderer:
         c = art["citation"]
         lines = [f"#strong[{typ.text('“' + c['headline'] + '”')}]"]
         if c.get("headline_alt"):
-            lines.append(typ.text("The page also shows a second headline: “" + c["headline_alt"] + "”."))
+            lines.append(typ.text(t("The page also shows a second headline: “{headline}”.", headline=c["headline_alt"])))
         lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {c['date']}") + cite_mark([c["source"]]))
         if c.get("date_note") and self.teacher:  # reasoning about the date answers questions: not for students
             lines.append(f"#emph[{typ.text('Teacher only: ')}]" + typ.inline(c["date_note"]))
         lacks = "\n".join(f"- {typ.inline(x)}" for x in c.get("lacks") or [])
-        body = " \\\n".join(lines) + (f"\n\n#strong[{typ.text('What the page does not give you:')}]\n{lacks}" if lacks else "")
-        return typ.call("framed", typ.content(typ.text("The article")), typ.content(body))
+        body = " \\\n".join(lines) + (f"\n\n#strong[{typ.text(t('What the page does not give you:'))}]\n{lacks}" if lacks else "")
+        return typ.call("framed", typ.content(typ.text(t("The article"))), typ.content(body))
 
     def article_map(self, art) -> str:
         if art is None:
@@ -435,7 +446,7 @@ class Renderer:
         cells = []
         for p in art["paragraphs"]:
             cells += [typ.content(typ.text(f"¶{p['n']}")), typ.content(typ.inline(p["summary"]))]
-        head = typ.text("Paragraph map: our summary of each paragraph, in our own words.")
+        head = typ.text(t("Paragraph map: our summary of each paragraph, in our own words."))
         return (f"#block(sticky: true)[#strong[{head}]]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
                 f"stroke: 0.5pt + luma(150), {', '.join(cells)})")
 
@@ -599,22 +610,31 @@ class Renderer:
             date = s['date'] if s['date'] != 'undated' else 'Undated'
             copy = s.get("copy") or "original"
             if compact:
-                txt = f"{s['publisher']}, {date}. {s['title']}. "
+                date = t(date) if date == "Undated" else date
+                txt = f"{s['publisher']}, {date}. {s['title']}. " + self.lang_note(s)
                 if sid in after_only:
-                    txt = "(On the after-the-lesson sheet.) " + txt
+                    txt = t("(On the after-the-lesson sheet.)") + " " + txt
                 if copy != "original":
-                    entries.append(typ.content(typ.text(txt + "Search for this title to find the publisher's page.")))
+                    entries.append(typ.content(typ.text(txt + t("Search for this title to find the publisher's page."))))
                     continue
             else:
                 via = (f" Read via {s['via']}." if s.get("via") else "") + self.COPY_NOTE.get(copy, "")
-                txt = f"{s['publisher']}. “{s['title']}.” {date}.{via} Accessed {s['accessed']}. "
+                txt = f"{s['publisher']}. “{s['title']}.” {date}.{via} Accessed {s['accessed']}. " + self.lang_note(s)
             entries.append(typ.content(typ.text(txt) + f"#link({typ.string(s['url'])})[{typ.text(s['url'])}]"))
         if not entries:
-            entries.append(typ.content(typ.text("No sources are cited on this handout.")))
+            entries.append(typ.content(typ.text(t("No sources are cited on this handout."))))
         nums = typ.array(str(n) for n in numbers) if numbers else "none"
-        extra = {"numbered_as": typ.string("the whole student packet")} if self.period and self.edition == "student" else {}
+        extra = {"numbered_as": typ.string(t("the whole student packet"))} if self.period and self.edition == "student" else {}
         return typ.call("sourcelist", typ.array(entries), compact="true" if compact else "false", numbers=nums,
                         **extra)
+
+    def lang_note(self, s) -> str:
+        """A source in another language than the handout's says so ("In Spanish."); its title prints as
+        published, in its own language (``lang:`` in sources.yml; English when absent)."""
+        lang = str(s.get("lang") or "en")
+        if lang == self.lang:
+            return ""
+        return t({"es": "In Spanish.", "en": "In English."}.get(lang, "In another language.")) + " "
 
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
@@ -709,6 +729,16 @@ class Renderer:
                 "table.header([*\\#*], [*Question*], [*Answer*], [*Also right*]), " + ", ".join(cells) + ")]")
 
     def render(self, nb: dict) -> Rendered:
+        if self.lang != "en":  # the notebook's Markdown in the lesson's language
+            import copy
+
+            from ..i18n import apply_overlay
+
+            nb = apply_overlay(copy.deepcopy(nb), getattr(self.lesson, "strings", {}), "notebook")
+        with using(self.lang):
+            return self._render(nb)
+
+    def _render(self, nb: dict) -> Rendered:
         self._cells = self._all_cells = nb.get("cells", [])
         if self.period and self.edition == "student":  # one class period's packet
             from ..content.periods import split_cells

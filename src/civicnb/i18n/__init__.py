@@ -19,6 +19,8 @@ Pure Python on purpose: no YAML (or anything heavy) is imported here, so the bro
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import os
 
@@ -224,29 +226,52 @@ def status(data, strings: dict, filename: str) -> dict:
 
 # -- fixed UI words ---------------------------------------------------------------------------------
 _UI: dict | None = None
-_UI_JSON = "ui.json"  # written beside ui.yml for runtimes without YAML (the browser)
+UI_FILE = os.path.join(os.path.dirname(__file__), "ui.yml")
+UI_JSON = os.path.join(os.path.dirname(__file__), "ui.json")  # the same, for runtimes without YAML
 
 
 def _ui() -> dict:
+    """{English text: {lang: text}} from ui.yml; where PyYAML is absent (the browser), ui.json, which
+    ``civicnb i18n sync`` writes from it (a test keeps the two equal)."""
     global _UI
     if _UI is None:
-        here = os.path.dirname(__file__)
         try:
+            _UI = load_ui_yaml(UI_FILE)
+        except ImportError:
             import json
 
-            with open(os.path.join(here, _UI_JSON), encoding="utf-8") as f:
-                _UI = json.load(f)
-        except (OSError, ValueError):
-            _UI = _load_ui_yaml(os.path.join(here, "ui.yml"))
+            try:
+                with open(UI_JSON, encoding="utf-8") as f:
+                    _UI = json.load(f)
+            except (OSError, ValueError):
+                _UI = {}
     return _UI
 
 
-def _load_ui_yaml(path: str) -> dict:
-    import yaml  # only where no ui.json exists
+def load_ui_yaml(path: str) -> dict:
+    import yaml
 
     with open(path, encoding="utf-8") as f:
         data = yaml.safe_load(f) or {}
-    return data.get("ui") or {}
+    ui = data.get("ui") or {}
+    return {str(k): v for k, v in ui.items()}
+
+
+_CURRENT: contextvars.ContextVar = contextvars.ContextVar("civicnb_lang", default=None)
+
+
+@contextlib.contextmanager
+def using(lang: str | None):
+    """Render in ``lang``: :func:`t` without a language uses it (a handout being rendered)."""
+    token = _CURRENT.set(lang)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_lang() -> str:
+    return _CURRENT.get() or SOURCE_LANG
 
 
 def default_lang() -> str:
@@ -256,12 +281,14 @@ def default_lang() -> str:
 
 
 def t(key: str, lang: str | None = None, **fmt) -> str:
-    """A fixed UI word or phrase in ``lang`` (default: the class default), with ``{name}`` fields
-    filled from ``fmt``. An unknown key raises KeyError (a typo should fail the tests); a missing
-    translation falls back to English."""
-    lang = lang or default_lang()
-    entry = _ui()[key]
-    text = entry.get(lang) or entry["en"]
+    """A fixed UI word or phrase (``key`` is its English text, with ``{name}`` fields filled from
+    ``fmt``) in ``lang``; without one, in the language being rendered (:func:`using`), else English.
+    A word missing from ui.yml prints in English (the tests fail on it, so none ships)."""
+    lang = lang or _CURRENT.get() or SOURCE_LANG
+    text = key
+    entry = _ui().get(key) if (lang != SOURCE_LANG or key.startswith("month")) else None
+    if isinstance(entry, dict):
+        text = entry.get(lang) or entry.get(SOURCE_LANG) or key
     return text.format(**fmt) if fmt else text
 
 

@@ -204,6 +204,8 @@ def _parse(raw: bytes, path, strict: bool) -> dict:
         raise WorkFileError(path, "'student' must be text")
     if not isinstance(data.get("updated"), (str, type(None))):
         raise WorkFileError(path, "'updated' must be a date and time as text")
+    if not isinstance(data.get("lang", ""), str):
+        raise WorkFileError(path, "'lang' must be a language code as text (\"en\" or \"es\")")
     return clean(data)
 
 
@@ -512,6 +514,14 @@ class WorkStore:
             data["format"] = FORMAT
             self._write(data)
             return stored
+
+    def set_lang(self, lang: str) -> None:
+        """The language the student reads the lesson in (``"lang"``; item ids are the same in every one)."""
+        with self._locked():
+            data = self._read()
+            data["lang"] = clean(str(lang))
+            data["lesson"], data["format"] = self.lesson, FORMAT
+            self._write(data)
 
     def set_student(self, name: str) -> None:
         with self._locked():
