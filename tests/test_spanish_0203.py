@@ -72,3 +72,56 @@ def test_glossary_terms_are_the_ones_the_translations_use():
                        ("Ley de Enemigos Extranjeros", "Ley de Enemigos Extranjeros de 1798"),
                        ("Plan Control Territorial", "Plan de Control Territorial")):
         assert use in text and avoid not in text, (use, avoid)
+
+
+# -- the checklist's Spanish word list ---------------------------------------------------------------
+ES_WORDS = ROOT / "src" / "civicnb" / "checklist_words_es.yml"
+ES_PAGE = ("Desastrosos recortes en las bibliotecas podrían dejar a los niños sin adónde ir. El alcalde "
+           "Sam Lee dijo que el plan es \"una modernización audaz y de sentido común\". Los expertos "
+           "advierten que destrozar las bibliotecas perjudicará a las familias más pobres. Se cree "
+           "ampliamente que los jóvenes ya no leen libros. Según la policía, hubo 82 homicidios.")
+
+
+def test_spanish_word_list_reads_spanish_text():
+    from civicnb.checklist import check_text, load_words
+
+    words = load_words(ES_WORDS)
+    assert words["language"] == "es"
+    r = check_text(ES_PAGE, words)
+    assert r.helped and not r.notes
+    assert {h.word for h in r.charged} == {"desastros*", "audaz", "sentido común", "destroz*"}
+    assert [h.word for h in r.hedges] == ["podrían"]
+    kinds = {(a.kind, a.phrase) for a in r.attributions}
+    assert ("unnamed", "Los expertos advierten") in kinds
+    assert ("none", "Se cree ampliamente") in kinds
+    assert ("named", "Sam Lee dijo") in kinds
+
+
+def test_spanish_according_to_counts_as_an_attribution():
+    """'Según la policía' is Spanish for 'according to police': a named office (it was missed)."""
+    from civicnb.checklist import check_text, load_words
+
+    r = check_text(ES_PAGE, load_words(ES_WORDS))
+    assert ("named", "Según la policía") in {(a.kind, a.phrase) for a in r.attributions}
+
+
+def test_spanish_word_list_leaves_out_neutral_legal_terms():
+    """'régimen de excepción' is the measure's legal name and 'presunto' the neutral word for accused."""
+    from civicnb.checklist import check_text, load_words
+
+    r = check_text("El régimen de excepción sigue vigente, dijo el ministro. Los presuntos pandilleros "
+                   "fueron trasladados al CECOT, según informó la policía esta semana.", load_words(ES_WORDS))
+    assert r.helped and not r.charged
+
+
+def test_spanish_word_list_is_package_data():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "checklist_words_es.yml" in text
+
+
+def test_english_list_points_spanish_text_to_the_spanish_list():
+    from civicnb.checklist import check_text, format_text, load_words
+
+    r = check_text(ES_PAGE, load_words())
+    assert not r.helped and "Spanish" in r.notes[0] and "cannot help" in r.notes[0]
+    assert f"civicnb checklist --words {ES_WORDS}" in format_text(r)
