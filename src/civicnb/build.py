@@ -27,12 +27,19 @@ def input_hash(project, lesson_name: str, edition: str, paper: str, period: int 
     h = hashlib.sha256()
     root = project.root
     shared = [project.lessons_dir / "sources.yml", project.lessons_dir / "unit.yml"]
-    for folder in (project.lessons_dir / lesson_name, project.lessons_dir / "article", project.lessons_dir / "data"):
+    folders = [project.lessons_dir / lesson_name, project.lessons_dir / "article", project.lessons_dir / "data"]
+    if edition in TRANSLATED:  # the unit's translation and the glossary
+        folders.append(project.lessons_dir / "i18n")
+    for folder in folders:
         if folder.is_dir():
             shared += [p for p in folder.rglob("*") if p.is_file() and p.name != "copy.txt"]
     from .content.cards import shared_inputs  # e.g. lesson 01's timeline, printed in lesson 03
 
-    shared += shared_inputs(project.lessons_dir, lesson_name)
+    others = shared_inputs(project.lessons_dir, lesson_name)
+    shared += others
+    if edition in TRANSLATED:  # e.g. lesson 01's translation of the timeline lesson 03 prints
+        lang = TRANSLATED[edition][1]
+        shared += [p.parent / "i18n" / f"{lang}.yml" for p in others if (p.parent / "i18n" / f"{lang}.yml").is_file()]
     inputs = sorted(set(shared)) + [root / "notebooks" / f"{lesson_name}.ipynb"]
     copy = project.article_copy()
     h.update(f"{edition}|{paper}|period={period or 'all'}|copy={'yes' if copy else 'no'}".encode())
@@ -58,7 +65,10 @@ def read_cache(out_dir: Path) -> dict:
         return {}
 
 
-EDITIONS = ("student", "teacher", "after")
+EDITIONS = ("student", "teacher", "after", "student-es")
+# Editions in another language: edition name -> (the edition rendered, the language). The output is
+# NN-slug-student-es.pdf (per period: NN-slug-student-es-p2.pdf).
+TRANSLATED = {"student-es": ("student", "es")}
 
 
 def has_reveals(project, lesson_name: str) -> bool:
@@ -121,7 +131,7 @@ def plan(project, out_dir: Path, cache: dict, lessons=None, editions=EDITIONS, p
                 parts: list = [None]
                 if edition == "after" and periods > 1:
                     parts = _cached_after_periods(project, name, cache)  # never a sheet with nothing on it
-                elif edition == "student" and per_period and periods > 1:
+                elif edition in ("student", *TRANSLATED) and per_period and periods > 1:
                     parts = [None] + list(range(1, periods + 1))
                 for period in parts:
                     pdf = out_dir / output_name(name, edition, paper, period)
@@ -142,6 +152,18 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
 
     lesson = project.lesson(lesson_name)
     nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    if edition in TRANSLATED:  # the student edition in another language: the translated lesson's project
+        edition, lang = TRANSLATED[edition]
+        lesson = project.lesson(lesson_name, lang=lang)
+        project = lesson.project
+        workdir = build_root / (f"{lesson_name}-{edition}-{lang}-{paper}" if not period
+                                else f"{lesson_name}-{edition}-{lang}-{period}-{paper}")
+        r = render(project, lesson, nb, edition, paper, period=period)
+        data = compile_pdf(workdir, r.source, r.assets)
+        tmp = pdf.with_suffix(".pdf.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(pdf)
+        return
     workdir = build_root / f"{lesson_name}-{edition}-{paper}" if not period else build_root / f"{lesson_name}-{edition}-{period}-{paper}"
     if edition == "after":  # one sheet: the student edition's type size unless it must shrink to fit
         from .handout.compile import compile_fitted

@@ -81,7 +81,7 @@ def cmd_build(args) -> int:
             raise CLIError(str(e)) from None
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file, not a folder; give a folder for the handouts")
-    editions = ("student", "teacher", "after") if args.edition == "all" else (args.edition,)
+    editions = ("student", "teacher", "after", "student-es") if args.edition == "all" else (args.edition,)
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
     try:
         lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
@@ -194,15 +194,17 @@ def main(argv=None) -> int:
                        description="Build the student and teacher handouts of every lesson into handouts/. "
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
-    p.add_argument("--edition", choices=["student", "teacher", "after", "all"], default="all",
+    p.add_argument("--edition", choices=["student", "teacher", "after", "student-es", "all"], default="all",
                    help="which handouts: student, teacher, after (the after-the-lesson sheets of boxes that "
-                        "answer questions, one per class period: NN-name-after-1.pdf...), or all (default)")
+                        "answer questions, one per class period: NN-name-after-1.pdf...), student-es (the "
+                        "student edition in Spanish: NN-name-student-es.pdf), or all (default)")
     p.add_argument("--paper", choices=["letter", "a4", "both"], default="letter",
                    help="US Letter (default), A4, or both (A4 files end in -a4.pdf)")
     p.add_argument("--out", type=Path, help="output folder (default: handouts/)")
     p.add_argument("--per-period", action="store_true",
                    help="also one student packet per class period for lessons of several periods "
-                        "(NN-name-student-p1.pdf, -p2.pdf...); the whole packet is built too")
+                        "(NN-name-student-p1.pdf, -p2.pdf...; in Spanish NN-name-student-es-p1.pdf...); the whole "
+                        "packet is built too")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--check", action="store_true", help="validate the content first and stop on problems")
     p.add_argument("--article", metavar="FILE",

@@ -876,6 +876,9 @@ class Checker:
                     self.guarded(lesson.rel("teacher.md"), self.check_teacher_md, lesson)
             self.guarded("notebooks/index.ipynb", self.check_index)
             self.guarded("lessons/unit.yml", self.check_poll_pairs)
+            from ..i18n.check import check_translations  # translations: broken, missing, stale
+
+            self.guarded("lessons/i18n", check_translations, self)
         return sorted(set(self.problems))
 
 

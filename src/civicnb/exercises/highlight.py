@@ -59,8 +59,8 @@ class Highlight(Kind):
         if len(found) == len(targets) and not extra:
             return "correct", t("You found all {n}.", lang, n=len(targets)) + " " + ex["key"]["why"]
         parts = [t("You found {hits} of {total}.", lang, hits=len(found), total=len(targets))]
-        for t in found[:2]:
-            parts.append(f"**{t['text']}**: {t['why']}")
+        for tg in found[:2]:
+            parts.append(f"**{tg['text']}**: {tg['why']}")
         if extra:
             sample = ", ".join(f"“{words[i][2]}”" for i in sorted(extra)[:3] if i < len(words))
             parts.append(t("Some selected words are plain description, not what we are looking for ({sample}).",

@@ -240,10 +240,28 @@ class Renderer:
             body = to_typst(notes, heading_offset=1)
             body = re.sub(r"\u2063CITE([a-z0-9-]+)\u2063", lambda mm: f'";{cite_mark([mm.group(1)])}#"', body)
             out.append("#heading(level: 2)[Facilitation notes]\n" + body)
+        out.append(self.spanish_glossary())
         out.append("#pagebreak()")
         out.append(self.glance_key())
         out.append("#pagebreak()")
         return "\n\n".join(out)
+
+    def spanish_glossary(self) -> str:
+        """Teacher edition: the Spanish terms the Spanish edition uses for this lesson's legal words
+        (lessons/i18n/glossary-es.yml), so a teacher can read and discuss the Spanish packets."""
+        from ..i18n.glossary import terms_for
+
+        terms = terms_for(self.project.root, str(self.lesson.meta.get("id")), "es")
+        if not terms:
+            return ""
+        rows = ", ".join(f"[{typ.text(x['en'])}], [#strong[{typ.text(x['es'])}]], [{typ.inline(x['gloss_es'])}]"
+                         for x in terms)
+        intro = typ.text("The Spanish student edition (…-student-es.pdf) and the notebook in Spanish use these terms; "
+                         "the explanation is the gloss students read on first use.")
+        return ("#heading(level: 2)[Spanish glossary (glosario)]\n"
+                f"#text(size: 9pt)[{intro}]\n\n#block[#set text(size: 9pt, lang: \"es\")\n"
+                "#table(columns: (auto, auto, 1fr), inset: 3pt, align: left + top, "
+                "table.header([*English*], [*Español*], [*Explicación*]), " + rows + ")]")
 
     def timing_table(self) -> str:
         """Steps by class period, the notebook route next to the paper-only route, with each period's

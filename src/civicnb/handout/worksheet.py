@@ -138,6 +138,12 @@ def _private_build_root(build_root=None):
 
 def _pdf_bytes(project, lesson, work, work_file, paper, build_root, fonts, poll_names):
     nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    if (work or {}).get("lang") not in (None, "", "en"):  # the student worked in Spanish: their worksheet is too
+        from ..i18n import LANGS
+
+        if work["lang"] in LANGS:
+            lesson = project.lesson(lesson.name, lang=work["lang"])
+            project = lesson.project
     r = render(project, lesson, nb, "worksheet", paper, work=printable_work(lesson, work, work_file, poll_names))
     return compile_pdf(build_root / secrets.token_hex(6), r.source, r.assets, fonts=fonts)
 

@@ -29,6 +29,7 @@ LANGS = ("en", "es")  # "en" is the source language; the others are shipped tran
 SOURCE_LANG = "en"
 LANG_NAMES = {"en": "English", "es": "Español"}
 NOTEBOOK = "notebook"  # the <file> part of a notebook Markdown cell's key
+REF_RE_TEXT = r"\[\[[^\]]*\]\]"  # a [[item-id]] reference (kept as written in every translation)
 
 # Self-check kinds whose key.why the notebook shows a student once they answer right.
 _WHY_SHOWN = ("single_choice", "multi_select", "highlight", "timeline")

@@ -226,4 +226,30 @@ def _scalar(s: str, indent: int) -> str:
 
 
 def sync(project, lang: str, only: str | None = None, write: bool = True) -> list[SyncResult]:
+    if write:
+        write_ui_json()
     return [sync_target(tg, lang, write) for tg in targets(project, lang, only)]
+
+
+def ui_json_text() -> str:
+    from . import UI_FILE, load_ui_yaml
+
+    return json.dumps(load_ui_yaml(UI_FILE), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def write_ui_json() -> bool:
+    """Write ui.json (for runtimes without YAML) from ui.yml when they differ; True if written."""
+    from . import UI_JSON
+
+    text = ui_json_text()
+    path = Path(UI_JSON)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        pass
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError:  # an installed, read-only package: the YAML is read instead
+        return False
+    return True
