@@ -125,3 +125,20 @@ def test_english_list_points_spanish_text_to_the_spanish_list():
     r = check_text(ES_PAGE, load_words())
     assert not r.helped and "Spanish" in r.notes[0] and "cannot help" in r.notes[0]
     assert f"civicnb checklist --words {ES_WORDS}" in format_text(r)
+
+
+def test_teacher_glossary_table_gives_every_column_a_share_of_the_width():
+    """With (auto, auto, 1fr) a long English term took the page width and squeezed the explanation to
+    one word per line (lesson 03's teacher edition grew from 35 to 51 pages)."""
+    import json
+
+    from civicnb.content.model import Project
+    from civicnb.handout.render import render
+
+    project = Project(ROOT)
+    lesson = project.lesson(LESSONS[1])
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    src = render(project, lesson, nb, "teacher", "letter").source
+    table = src.split("Spanish glossary (glosario)", 1)[1].split("#table(", 1)[1]
+    columns = table.split("columns: (", 1)[1].split(")", 1)[0]
+    assert "auto" not in columns and columns.count("fr") == 3, columns
