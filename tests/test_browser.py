@@ -821,3 +821,49 @@ def test_jupyterlab_stays_offline(lab, watched):
     r = page.request.get(f"{lab['url']}/lab/api/update?token={lab['token']}")
     assert r.status != 200 or not (r.json() or {}).get("notification"), r.text()
     watched.check()
+
+
+def test_language_switch_in_the_browser(lab, watched):
+    """A student answers in English, clicks "Español" in the lesson header: the lesson redraws in
+    Spanish with the answer still on screen, the choice is saved ("lang": "es"), and after a reload the
+    lesson starts in Spanish. The Spanish notebook (notebooks/es/) shows its Markdown in Spanish and
+    the same saved answer."""
+    page, served = watched.page, lab["root"]
+    rel = "notebooks/00-before-we-begin.ipynb"
+    nb_path = served / rel
+    show_ids = _show_ids(nb_path)
+    work_file = nb_path.parent / "my-work" / "00-before-we-begin.json"
+    ARTIFACTS.mkdir(exist_ok=True)
+    _open(watched, lab, rel)
+    _lesson_ready(page, show_ids)
+    box = page.locator(".civicnb-item-norms-check")
+    box.locator(".widget-radio-box label", has_text=re.compile(r"^\s*B\. ")).click()
+    _wait_saved(work_file, None, lambda d: _saved_value(d, "norms-check") == {"choice": "b"})
+
+    page.locator(".civicnb-item-header .civicnb-lang button", has_text="Español").click()
+    _expect()(box.locator("button.widget-button", has_text="Comprobar mi respuesta")).to_have_count(1, timeout=WAIT_MS)
+    _expect()(page.locator(".civicnb-item-header h2")).to_contain_text("Lección 00 · Antes de empezar")
+    _expect()(box.locator(".widget-radio-box input:checked")).to_have_count(1)
+    _expect()(box.locator("h3.civicnb-number")).to_contain_text("Pregunta")
+    _wait_saved(work_file, None, lambda d: d.get("lang") == "es")
+    box.locator("button.widget-button", has_text="Comprobar mi respuesta").click()
+    _expect()(box.locator(".civicnb-feedback")).to_contain_text("Correcto.")
+    page.screenshot(path=str(ARTIFACTS / "browser-language-switch-es.png"))
+    _no_cell_errors(page)
+    watched.check()
+
+    page.reload()  # the saved choice: the lesson starts in Spanish
+    _lesson_ready(page, show_ids)
+    _expect()(page.locator(".civicnb-item-header h2")).to_contain_text("Antes de empezar")
+    _expect()(page.locator(".civicnb-item-norms-check .widget-radio-box input:checked")).to_have_count(1)
+
+    es = "notebooks/es/00-before-we-begin.ipynb"
+    _open(watched, lab, es)
+    _lesson_ready(page, _show_ids(served / es))
+    _expect()(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownOutput h2",
+                           has_text="Parte 1 · Cómo funcionan los cuadernos")).to_have_count(1)
+    _expect()(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .civicnb-item-norms-check "
+                           ".widget-radio-box input:checked")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "browser-notebook-es.png"))
+    _no_cell_errors(page)
+    watched.check()

@@ -4,6 +4,7 @@ import base64
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -188,11 +189,11 @@ def test_builds_are_incremental(mini, tmp_path, capsys):
     teacher_md.write_text("## A new note\n\nMore facilitation notes.\n")
     build(mini, out, build_root=tmp_path / "b")
     err = capsys.readouterr().err
-    assert "Building 2 of 2" in err
+    assert re.search(r"Building (\d+) of \1 ", err)  # every edition of the lesson (teacher.md is an input)
     assert "Anewnote" in squash(pdf_text(out / "00-all-kinds-teacher.pdf"))
     (out / "00-all-kinds-student.pdf").unlink()  # a missing output is rebuilt
     build(mini, out, build_root=tmp_path / "b")
-    assert "Building 1 of 2" in capsys.readouterr().err
+    assert re.search(r"Building 1 of \d+ ", capsys.readouterr().err)
 
 
 def test_figure_outputs_keep_alt_text(mini, tmp_path):

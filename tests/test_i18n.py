@@ -406,3 +406,72 @@ def test_spanish_worksheet_from_a_spanish_work_file(tmp_path):
     pdf = export_worksheet(Project(ROOT), s.store.path, tmp_path / "out")
     text = squash(pdf_text(Path(pdf)))
     assert squash("Hoja de trabajo completada") in text and squash("Repaso de las normas") in text
+
+
+# -- the Spanish notebooks (Markdown in Spanish) -----------------------------------------------------------
+def test_spanish_notebooks_are_current():
+    from civicnb.content.model import Project
+    from civicnb.i18n.notebooks import notebook_dir, notebook_text, translated_notebook
+
+    project = Project(ROOT)
+    for name in project.lesson_names:
+        path = notebook_dir(ROOT, "es") / f"{name}.ipynb"
+        assert path.read_text(encoding="utf-8") == notebook_text(translated_notebook(project, name, "es")), \
+            f"{path} is out of date: run `civicnb i18n sync es`"
+    nb = json.loads((notebook_dir(ROOT, "es") / "00-before-we-begin.ipynb").read_text(encoding="utf-8"))
+    md = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "## Parte 1 · Cómo funcionan los cuadernos" in md and "How the notebooks work" not in md
+    assert all(c["outputs"] == [] for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.slow
+def test_spanish_notebook_executes_and_shares_the_work_folder(tmp_path, monkeypatch):
+    """Run in a real kernel from notebooks/es/: the lesson opens in Spanish and saves to the same work
+    folder as the English notebook (notebooks/my-work/ when CIVICNB_WORK_DIR is unset)."""
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from tests.conftest import copy_project
+
+    root = copy_project(ROOT, tmp_path / "real")
+    monkeypatch.delenv("CIVICNB_WORK_DIR", raising=False)
+    monkeypatch.setenv("CIVICNB_ROOT", str(root))
+    path = root / "notebooks" / "es" / "00-before-we-begin.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    code = ("L.widgets['norms-check'].controls['choice'].value = 'b'\n"
+            "print(L.lang, L.lesson.title, L.widgets['norms-check'].check_button.description)")
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    assert out.strip() == "es Antes de empezar Comprobar mi respuesta"
+    work = json.loads((root / "notebooks" / "my-work" / "00-before-we-begin.json").read_text(encoding="utf-8"))
+    assert work["answers"]["norms-check"]["value"] == {"choice": "b"}
+    shutil.rmtree(root / "notebooks" / "my-work")
+
+
+def test_teacher_edition_prints_the_spanish_glossary(real_copy, tmp_path):
+    from civicnb.content.model import Project
+    from civicnb.handout.render import render
+
+    gl = real_copy.root / "lessons" / "i18n" / "glossary-es.yml"
+    gl.write_text("lang: es\nterms:\n"
+                  "  - {en: due process, es: debido proceso, gloss_es: \"Los pasos legales justos.\", lessons: [\"00\"]}\n"
+                  "  - {en: habeas corpus, es: hábeas corpus, gloss_es: \"Pedirle a un juez que revise.\", lessons: [\"03\"]}\n",
+                  encoding="utf-8")
+    project = Project(real_copy.root)
+    lesson = project.lesson("00")
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    src = render(project, lesson, nb, "teacher").source
+    assert "Spanish glossary" in src and "debido proceso" in src and "Los pasos legales justos." in src
+    assert "hábeas corpus" not in src  # another lesson's term
+    assert "Spanish glossary" not in render(project, lesson, nb, "student").source
+    # a broken glossary is one clear problem in `civicnb check`
+    gl.write_text("lang: es\nterms:\n  - {en: due process, es: debido proceso}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "civicnb.cli", "--root", str(real_copy.root), "check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "glossary-es.yml:3: term 'due process' needs gloss_es" in r.stdout

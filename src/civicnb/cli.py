@@ -158,6 +158,12 @@ def cmd_i18n(args) -> int:
         raise CLIError(f"{e.args[0]} (or 'article', 'unit')") from None
     except TranslationFileError as e:
         raise CLIError(str(e)) from None
+    if not args.dry_run:  # the lesson notebooks with their Markdown in the language (notebooks/es/)
+        from .i18n.notebooks import write_notebooks
+
+        names = [project.lesson(args.lesson).name] if args.lesson and args.lesson not in ("article", "unit") else None
+        for path in write_notebooks(project, args.lang, names):
+            print(f"{path.relative_to(project.root)}: written")
     bad = 0
     for r in results:
         rel = r.path.relative_to(project.root) if r.path.is_relative_to(project.root) else r.path

@@ -51,6 +51,13 @@ def translation_state(project, lang: str) -> list[tuple[str, str, str, int]]:
 
 def check_translations(checker) -> None:
     project = checker.project
+    from ..content.yamlload import ContentError
+    from .glossary import load_glossary
+
+    try:
+        load_glossary(project.root, "es")
+    except ContentError as e:
+        checker.add(e.file, e.line, e.message)
     for lang in LANGS:
         if lang == SOURCE_LANG:
             continue
