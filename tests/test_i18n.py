@@ -258,6 +258,8 @@ def test_switching_language_mid_lesson_keeps_ids_and_answers(tmp_path):
     assert s.widgets["exit-question"].controls["text"].value == "Who decides?"
     assert "Pregunta" in w.children[0].value  # the number label in Spanish
     assert "De qué trata esta unidad" in s.widgets["unit-about"].value
+    # the English notebook's own Markdown stays English: the header says where the Spanish notebook is
+    assert "notebooks/es/00-before-we-begin.ipynb" in _texts(header)
     assert s.saved == before  # same ids, same answers
     work = json.loads(s.store.path.read_text(encoding="utf-8"))
     assert work["lang"] == "es" and set(work["answers"]) == set(before)
@@ -279,7 +281,8 @@ def test_class_default_from_environment(tmp_path, monkeypatch):
 
 
 def test_spanish_feedback_in_widgets(tmp_path):
-    s = _session(tmp_path, lang="es")
+    s = _session(tmp_path, lang="es")  # as the Spanish notebook opens it: no pointer to itself
+    assert "notebooks/es/" not in _texts(s.render("header"))
     w = s.render("norms-check")
     w.controls["choice"].value = "a"
     w.check_button.click()

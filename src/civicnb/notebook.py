@@ -43,6 +43,7 @@ class LessonSession:
         # default ($CIVICNB_LANG). Item ids, numbers and saved answers are the same in every language.
         chosen = lang or data.get("lang") or default_lang()
         self.lang = chosen if chosen in LANGS else "en"
+        self.notebook_lang = lang or "en"  # the language of the notebook's own Markdown (notebooks/es/ pass it)
         if self.lang != "en":
             self.lesson = self.project.lesson(self.lesson.name, lang=self.lang)
 
@@ -310,7 +311,11 @@ class LessonSession:
                 self.set_lang(change["new"])
 
         choice.observe(switched, names="value")
-        box = W.VBox([head, choice, name, status])
+        other = ""
+        if lang != self.notebook_lang and lang != "en":  # the Markdown cells stay as saved: say where the full version is
+            other = (f"<small role='note'>{h(t('The headings and short texts between the exercises stay in the language this notebook was saved in. The same lesson with every line in Spanish:', lang))} "
+                     f"<code>notebooks/{h(lang)}/{h(self.lesson.name)}.ipynb</code></small>")
+        box = W.VBox([head, choice, W.HTML(other), name, status])
         box.controls = {"name": name, "lang": choice}
         return box
 

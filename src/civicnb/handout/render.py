@@ -257,7 +257,8 @@ class Renderer:
         rows = ", ".join(f"[{typ.text(x['en'])}], [#strong[{typ.text(x['es'])}]], [{typ.inline(x['gloss_es'])}]"
                          for x in terms)
         intro = typ.text("The Spanish student edition (…-student-es.pdf) and the notebook in Spanish use these terms; "
-                         "the explanation is the gloss students read on first use.")
+                         "the explanation is the gloss students read on first use. The Spanish edition has the same "
+                         "question numbers, option letters and item letters, so this key grades it too.")
         return ("#heading(level: 2)[Spanish glossary (glosario)]\n"
                 f"#text(size: 9pt)[{intro}]\n\n#block[#set text(size: 9pt, lang: \"es\")\n"
                 "#table(columns: (1.2fr, 1.2fr, 2.6fr), inset: 3pt, align: left + top, "

@@ -24,7 +24,6 @@ import contextvars
 import hashlib
 import os
 
-
 LANGS = ("en", "es")  # "en" is the source language; the others are shipped translations
 SOURCE_LANG = "en"
 LANG_NAMES = {"en": "English", "es": "Español"}
@@ -88,7 +87,7 @@ def _seg(item, index: int) -> str:
     return str(index)
 
 
-def _walk(node, pattern, path, parent_ex):
+def _walk(node, pattern, path, parent_ex=None):
     """Yield (path, container, key, value) for strings matching ``pattern`` (a list of segments)."""
     if not pattern:
         if isinstance(node, str):

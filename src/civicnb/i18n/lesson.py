@@ -24,9 +24,6 @@ def load_strings(root: Path, name: str, lang: str) -> dict:
     return dict(data.get("strings") or {}) if data else {}
 
 
-_WORDS = (("Questions", "Questions"), ("Question", "Question"), ("Claims", "Claims"), ("Claim", "Claim"))
-
-
 def tr_label(label: str, lang: str) -> str:
     """An English label the model writes ("Questions 8–10", "Question 12 (Claim 7)", "Question 3, item D",
     "¶2 and ¶5") in ``lang``. Box titles (in quotes) are already translated."""
