@@ -303,7 +303,7 @@ def test_article_body_is_not_copied(project):
     lines = [line for line in seed.read_text(encoding="utf-8").splitlines() if len(line.split()) >= 12]
     body = words_of(" ".join(lines))  # the body's sentences; captions and headlines are short quotes
     grams = {tuple(body[i:i + 9]) for i in range(len(body) - 8)}
-    mine = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "lessons" / LESSON).glob("*") if p.is_file())
+    mine = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "lessons" / LESSON).rglob("*") if p.is_file())
     ours = words_of(mine)
     hits = [" ".join(ours[i:i + 9]) for i in range(len(ours) - 8) if tuple(ours[i:i + 9]) in grams]
     assert not hits, hits[:3]

@@ -3,8 +3,8 @@
 It marks words from an editable list (``checklist_words.yml``: each word with the reason it is
 listed) and lists who the text says its information comes from: a named person or office, an
 unnamed group, or no one. It is a prompt for thinking, not a verdict, and it says so wherever it
-shows results. It knows English only: for text in another language it says it cannot help instead
-of guessing.
+shows results. The default list is English; a Spanish list ships too (``checklist_words_es.yml``, chosen
+with ``--words``). For text in another language than its list it says it cannot help instead of guessing.
 
 Used by ``civicnb checklist`` and by the box in lesson 02's notebook (:func:`checklist_box`).
 """
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 WORDS_FILE = Path(__file__).with_name("checklist_words.yml")
+WORD_LISTS = {"en": WORDS_FILE, "es": WORDS_FILE.with_name("checklist_words_es.yml")}  # lists that ship
 MAX_CHARS = 200_000     # longer texts are checked up to here, and the report says so
 MAX_LISTED = 100        # per kind of attribution; the rest are counted
 DISCLAIMER = ("This checklist is a prompt for thinking, not a verdict. A listed word can be fair in "
@@ -198,10 +199,16 @@ def check_text(text: str | None, words: dict | None = None) -> Report:
     if lang == "other" or (lang not in (None, want)):
         what = _LANG_NAMES.get(lang, "a language other than English") if lang != "other" else \
             "a writing system other than the Latin alphabet"
-        notes.append(f"This text looks like {what}. The checklist's word lists are in English only, so it "
-                     "cannot help with this text: it would miss charged words and sources, or flag the "
-                     "wrong ones. Read it with the questions instead: who says so, what is the evidence, "
-                     "and which words judge? (A teacher can add a word list for another language.)")
+        known = "English" if want == "en" else _LANG_NAMES.get(want, want)
+        note = (f"This text looks like {what}. This word list is in {known} only, so it "
+                "cannot help with this text: it would miss charged words and sources, or flag the "
+                "wrong ones. Read it with the questions instead: who says so, what is the evidence, "
+                "and which words judge? (A teacher can add a word list for another language.)")
+        other = WORD_LISTS.get(lang)
+        if other and other.is_file():
+            note += f" For {_LANG_NAMES.get(lang, lang)} text, use the word list that ships with civicnb: " \
+                    f"civicnb checklist --words {other}"
+        notes.append(note)
         return Report(text, notes=notes, helped=False)
     if lang is None:
         notes.append("The text is very short, so the checklist may have little to say.")
@@ -233,15 +240,15 @@ def _attributions(text: str, words: dict) -> list:
     verbs = _alt(words["attribution_verbs"])
     none_rx = re.compile(rf"(?<![\w'’])(?:{_alt(words['no_source'])})(?![\w'’])", re.IGNORECASE)
     unnamed_rx = re.compile(
-        rf"(?<![\w'’])(?:according\s+to\s+(?:some\s+|many\s+)?(?:{_alt(words['unnamed_sources'])})"
+        rf"(?<![\w'’])(?:(?:according\s+to|según)\s+(?:some\s+|many\s+)?(?:{_alt(words['unnamed_sources'])})"
         rf"|(?:{_alt(words['unnamed_sources'])})(?:\s+[a-z]+){{0,2}}?\s+(?:{verbs}))(?![\w'’])", re.IGNORECASE)
     name = r"[A-Z][\w.'’-]*"
     offices = words.get("offices") or []
     office_rx = re.compile(
-        rf"(?<![\w'’])(?:according\s+to\s+(?:{_alt(offices)})|(?:{_alt(offices)})(?:\s+[a-z]+){{0,2}}?\s+(?:{verbs}))"
+        rf"(?<![\w'’])(?:(?:according\s+to|según)\s+(?:{_alt(offices)})|(?:{_alt(offices)})(?:\s+[a-z]+){{0,2}}?\s+(?:{verbs}))"
         rf"(?![\w'’])", re.IGNORECASE) if offices else None
     named_rx = re.compile(
-        rf"(?:according\s+to\s+(?P<a>{name}(?:\s+(?:of\s+|the\s+)?{name}){{0,5}})"
+        rf"(?:(?:according\s+to|[Ss]egún)\s+(?P<a>{name}(?:\s+(?:of\s+|the\s+)?{name}){{0,5}})"
         rf"|(?P<s>{name}(?:\s+(?:of\s+|the\s+)?{name}){{0,5}}(?:['’]s\s+[a-z]+)?)(?:\s+[a-z]+){{0,2}}?\s+(?:{verbs}))"
         rf"(?![\w'’])")
     out = []

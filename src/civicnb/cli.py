@@ -331,7 +331,8 @@ def main(argv=None) -> int:
 
     p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",
                        description="Mark charged words and hedges from an editable word list, and list who the "
-                                   "text says its information comes from (named, unnamed, no source). English only.")
+                                   "text says its information comes from (named, unnamed, no source). English by default; "
+                                   "for Spanish text, --words with the Spanish list civicnb/checklist_words_es.yml.")
     p.add_argument("file", nargs="?", help="a plain-text file; - or nothing reads the text from standard input")
     p.add_argument("--words", metavar="FILE", help="your own word list (a copy of civicnb/checklist_words.yml)")
     p.set_defaults(func=cmd_checklist)

@@ -261,7 +261,7 @@ class Renderer:
                          "question numbers, option letters and item letters, so this key grades it too.")
         return ("#heading(level: 2)[Spanish glossary (glosario)]\n"
                 f"#text(size: 9pt)[{intro}]\n\n#block[#set text(size: 9pt, lang: \"es\")\n"
-                "#table(columns: (auto, auto, 1fr), inset: 3pt, align: left + top, "
+                "#table(columns: (1.2fr, 1.2fr, 2.6fr), inset: 3pt, align: left + top, "
                 "table.header([*English*], [*Español*], [*Explicación*]), " + rows + ")]")
 
     def timing_table(self) -> str:
