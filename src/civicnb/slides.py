@@ -732,7 +732,7 @@ def render(project, lesson, nb: dict, capacity: float = CAPACITIES[0]) -> Deck:
     head = "\n\n".join([
         '#import "slides.typ": *',
         typ.call("show: deck.with", title=typ.string(f"Lesson {m['id']}: {m['title']} (Slides)"),
-                 lesson=typ.string(m["id"]), dated=typ.string(footer_date(m)))])
+                 lesson=typ.string(m["id"]), dated=typ.string(footer_date(m, lesson.sources_through())))])
     deck.source = head + "\n\n" + "\n\n".join(s.markup for s in deck.slides) + "\n"
     deck.assets["slides.typ"] = TEMPLATE.read_bytes()
     return deck
