@@ -141,7 +141,9 @@ def test_reduced_card_set_uses_the_claims_notes(project):
         assert ex is not None and ex["claim"] == claim["id"]
         assert len(notes) == 2
         for n, note in notes:
-            assert note is claims[claim["id"]]["evidence"][n - 1] or note == claims[claim["id"]]["evidence"][n - 1]
+            want = claims[claim["id"]]["evidence"][n - 1]  # the same note (a quoted phrase gets its marks)
+            plain = " ".join(note["note"].replace("\u201c", "").replace("\u201d", "").split())
+            assert note is want or (plain == " ".join(want["note"].split()) and note["sources"] == want["sources"])
 
 
 def test_reordered_evidence_notes_fail_check(real_copy):
@@ -378,3 +380,21 @@ def test_discussion_rubric_scores_an_opt_out_on_the_written_alternative(project)
 def test_grades_say_what_the_unit_targets(project):
     md = guide_markdown(project)
     assert "Grades 9-12" not in md and "Grades 9-10" in md
+
+
+def test_featured_sources_print_whole_titles(project):
+    md = guide_markdown(project)
+    glance = md.split("## The inquiry at a glance", 1)[1].split("\n## ", 1)[0]
+    package = md.split("## Package and preparation", 1)[1].split("\n## ", 1)[0]
+    assert "…" not in glance and "…" not in package
+    assert project.sources["hrw-2025-03-21-jgg-declaration"]["title"] in package
+
+
+def test_reduced_card_quotes_the_state_departments_words(project, real_copy):
+    md = guide_markdown(project)
+    cards = md.split("## Reduced card set", 1)[1]
+    assert "\u201ccriminal illegal migrants from any country\u201d" in cards
+    p = real_copy.lessons_dir / "unit-guide.yml"
+    p.write_text(p.read_text().replace('quote: "criminal illegal migrants from any country"', 'quote: "not in the note"'))
+    problems = [str(x) for x in check_project(type(real_copy)(real_copy.root))]
+    assert any("does not contain the quote" in x for x in problems), problems

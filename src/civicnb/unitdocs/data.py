@@ -190,9 +190,7 @@ def source_short(project, sid: str) -> str:
     if s is None:
         raise ContentError(f"lessons/{GUIDE_FILE}", 1, f"unknown source id {sid!r}; add it to lessons/sources.yml")
     publisher = re.sub(r"\s*\([^)]*\)", "", str(s.get("publisher") or "")).strip()
-    title = str(s.get("title") or "")
-    if len(title) > 48:
-        title = title[:48].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    title = str(s.get("title") or "")  # whole: a cut title ("…") hides what the source is
     date = str(s.get("date") or "undated")
     return f"{publisher}, {date}: {title}"
 
@@ -222,7 +220,15 @@ def reduced_cards(project, guide=None) -> list[tuple[dict, object, list]]:
                 raise ContentError(f"lessons/{GUIDE_FILE}", getattr(ref, "line", 1),
                                    f"reduced card set: note {n} of {cid} no longer cites {ref.get('source')!r} "
                                    "(were the notes reordered?); pick the note again and update n and source")
-            picked.append((n, notes[n - 1]))
+            note = notes[n - 1]
+            if ref.get("quote"):  # the source's own words, printed in quotation marks on the card
+                words = str(ref["quote"])
+                text = " ".join(str(note.get("note", "")).split())
+                if words not in text:
+                    raise ContentError(f"lessons/{GUIDE_FILE}", getattr(ref, "line", 1),
+                                       f"reduced card set: note {n} of {cid} does not contain the quote {words!r}")
+                note = dict(note, note=text.replace(words, f"\u201c{words}\u201d", 1))
+            picked.append((n, note))
         out.append((claim, by_claim.get(cid), picked))
     return out
 

@@ -50,12 +50,14 @@ def blueprint(project, g) -> str:
     for entry in bp.get("lessons") or []:
         lesson = D.lesson_of(project, str(entry.get("lesson")))
         sq = entry.get("supporting_question") or lesson.meta.get("essential_question")
-        sources = "; ".join(D.source_short(project, s) for s in entry.get("featured_sources") or [])
+        sources = "; ".join(D.source_short(project, s).split(": ", 1)[0] for s in entry.get("featured_sources") or [])
         tasks = "; ".join(D.formative_label(lesson, e) for e in entry.get("formative") or [])
         n = len(step_periods(lesson.meta))
         rows.append([f"{lesson.meta['id']} {lesson.meta['title']} ({n} period{'s' if n > 1 else ''})",
                      sq, sources, tasks])
     parts.append(_table(["Lesson", "Supporting question", "Featured sources", "Formative tasks"], rows))
+    parts.append("Featured sources by publisher and date; their whole titles are listed under \u201cFeatured sources\u201d "
+                 "in the next section.")
     s = bp.get("summative") or {}
     if s:
         lesson = D.lesson_of(project, str(s.get("lesson")))
@@ -79,6 +81,13 @@ def package(project, g) -> str:
              + (f" ({' '.join(str(c.get('date_note')).split())})" if c.get("date_note") else "") + "."]
     if c.get("headline_note"):
         lines.append(" ".join(str(c["headline_note"]).split()))
+    featured = []
+    for entry in (g.get("blueprint") or {}).get("lessons") or []:
+        featured += [sid for sid in entry.get("featured_sources") or [] if sid not in featured]
+    if featured:
+        lines.append("**Featured sources** (in the inquiry at a glance), with their whole titles:\n\n"
+                     + "\n".join(f"- {D.source_short(project, sid)} {project.sources[sid].get('url', '')}"
+                                  for sid in featured))
     lines.append("**Your own copy of the article.** The package never ships the article's text; without a copy, "
                  "students work from its citation and a paragraph-by-paragraph summary in our own words. To show "
                  "the full text in lesson 01, save your copy as plain text at `lessons/article/copy.txt` (or set "
