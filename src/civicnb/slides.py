@@ -524,13 +524,17 @@ class SlideMaker:
             heading = next((_heading_text(c) for c in cells if _level(c) == 1), "")
             self.period_start(p, heading, steps)
             at = place_steps(self.lesson, cells, steps)
+            moved, deferred = reveals_by_step(self.lesson, cells, steps, at)
             pending_reveal: list = []
             for i, cell in enumerate(cells + [None]):
                 for n, st in enumerate(steps):
                     if at[n] == i:
+                        pending_reveal += deferred.pop(n - 1, [])  # the debriefs of the step that ends here
                         self.flush_reveals(pending_reveal)
                         self.flush_key()
                         self.step(n + 1, len(steps), st)
+                        if self.sets_up_controversy(st, cells):
+                            self.controversy_setup()
                         if "norm" in step_title(st).lower() and not norms_done and not self._shows(cells, "norms"):
                             norms_done = self.unit_norms()
                 if cell is None:
@@ -548,7 +552,8 @@ class SlideMaker:
                 except KeyError:
                     continue
                 if kind == "block" and data.get("reveals"):
-                    pending_reveal.append(data)
+                    if i not in moved:  # a debrief moved to its questions' step is shown there
+                        pending_reveal.append(data)
                     continue
                 self.flush_reveals(pending_reveal)
                 self.flush_key()
@@ -556,6 +561,42 @@ class SlideMaker:
             self.flush_reveals(pending_reveal)
             self.flush_key()
         return self.deck
+
+    def sets_up_controversy(self, st: dict, cells) -> bool:
+        """A step that sets up the controversy ("Set up the controversy and its reading") in a period
+        that does not show the perspective cards: only a timer otherwise."""
+        from .content.cards import perspective_cards
+
+        title = step_title(st).lower()
+        if "controversy" not in title or "set up" not in title:
+            return False
+        ids = {c.get("id") for c in perspective_cards(self.lesson)}
+        sides = {i for a in self.meta.get("alternatives") or [] if isinstance(a, dict) and a.get("items")
+                 and set(a["items"]) <= ids for i in a["items"]}  # the card sets the sides read
+        return bool(sides) and not any(self._shows(cells, i) for i in sides)
+
+    def controversy_setup(self) -> None:
+        """The sides, the cards each side reads and the reading before next time, from the lesson's
+        perspectives.yml (its open question and sides) and its perspective-card sets."""
+        from .content.cards import _load, PERSPECTIVE_FILE, card_titles
+
+        data = _load(self.lesson, PERSPECTIVE_FILE) or {}
+        titles = card_titles(self.lesson)
+        pieces = []
+        for q in data.get("questions") or []:
+            if isinstance(q, dict) and q.get("kind") == "open":
+                pieces.append((lines_of(q.get("text", "")) + 0.3, ("P", f"**The question:** {' '.join(str(q.get('text', '')).split())}")))
+        sets = [a for a in self.meta.get("alternatives") or []
+                if isinstance(a, dict) and a.get("items") and all(
+                    titles.get(str(i), "").startswith("Perspective card") for i in a["items"])]
+        for a in sets:
+            roles = "; ".join(titles[i].split(": ", 1)[-1] for i in a.get("items") or [] if i in titles)
+            pieces.append((lines_of(f"{a.get('label')}: {roles}") + 0.2, ("li", f"**{a.get('label')}:** {roles}")))
+        nxt = f"period {self.period + 1}" if self.period < self.periods else "next time"
+        pieces.append((2, ("P", f"Each pair argues one side. Read before {nxt}: your own side's cards closely, "
+                                "the other side's once through (in your packet or notebook). Every role is a "
+                                "decision-maker or advocate.")))
+        self.content("The controversy: sides and reading", pieces, max_items=4)
 
     def _shows(self, cells, item_id) -> bool:
         return any(((c.get("metadata") or {}).get("civicnb") or {}).get("show") == item_id for c in cells)
@@ -598,6 +639,34 @@ class SlideMaker:
             pieces += list_pieces(b.get("list"))
             self.content(b.get("title") or "Debrief", pieces, b.get("sources"), kind="key")
         pending.clear()
+
+
+def reveals_by_step(lesson, cells: list, steps: list, at: list) -> tuple[set, dict]:
+    """Debrief boxes (``reveals:``) that the notebook shows after a later step (e.g. after the exit
+    ticket) go on the slides at the end of the step where their questions are, so each "After you
+    answer" slide and its debrief fall inside a step with minutes, before the next step's slide. A box
+    in a step of its own ("Debrief") stays there. Returns (indexes of moved cells, {step: [boxes]})."""
+    def step_of(i: int) -> int:
+        return max((n for n, a in enumerate(at) if a <= i), default=0)
+
+    shows = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in cells]
+    moved: set = set()
+    deferred: dict = {}
+    for i, sh in enumerate(shows):
+        try:
+            kind, data = lesson.item(sh) if sh else (None, None)
+        except KeyError:
+            continue
+        if kind != "block" or not data.get("reveals") or not steps:
+            continue
+        own = step_of(i)
+        if "debrief" in str(steps[own].get("title", "")).lower():
+            continue
+        asked = [step_of(shows.index(q)) for q in data["reveals"] if q in shows[:i]]
+        if asked and max(asked) < own:
+            moved.add(i)
+            deferred.setdefault(max(asked), []).append(data)
+    return moved, deferred
 
 
 def chart_svg(project, fig: dict, scale: float = CHART_SCALE) -> bytes:
