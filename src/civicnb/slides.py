@@ -669,18 +669,69 @@ def reveals_by_step(lesson, cells: list, steps: list, at: list) -> tuple[set, di
     return moved, deferred
 
 
+SLIDE_CHART_IN = (12.3, 5.0)  # the chart area of a slide (13.333 x 7.5 in, less margins, title and source)
+MIN_CHART_PT = 18             # no label on a projected chart smaller than this (the figure is drawn at 1:1)
+
+
 def chart_svg(project, fig: dict, scale: float = CHART_SCALE) -> bytes:
-    """The lesson's chart drawn for the projector: the same chart code and data as the handouts, on a
-    smaller canvas, so that its labels come out larger next to the plot when it fills the slide."""
+    """The lesson's chart drawn for the projector: the same chart code and data as the handouts, drawn
+    at the size of the slide's chart area (so it fills the slide and 1 pt in the figure is 1 pt on the
+    slide), every label at least 18 pt, the legend beside the plot, and no title (the slide's heading
+    is the chart's title). ``scale`` is kept for callers; the slide size decides."""
     import matplotlib
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
 
     from .charts import CHARTS, _style, render_svg
 
     rows = project.data_csv(fig["data"])
     with matplotlib.rc_context(_style()):
         f = CHARTS[fig["chart"]](rows, fig)
-        w, h = f.get_size_inches()
-        f.set_size_inches(w * scale, h * scale)
+        f.set_size_inches(*SLIDE_CHART_IN)
+        f.set_layout_engine("none")  # the margins below are set for the slide (a layout engine would redo them)
+        grow = 2.0
+        for ax in f.axes:  # the handout's legend goes (it is redrawn below at 18 pt); the rest grows
+            if ax.get_legend() is not None:
+                ax._slide_legend = ([h for h in ax.get_legend().legend_handles],
+                                    [t.get_text() for t in ax.get_legend().get_texts()])
+                ax.get_legend().remove()
+        for t in f.findobj(Text):
+            if t.get_text():
+                t.set_fontsize(max(MIN_CHART_PT, t.get_fontsize() * grow))
+        for ln in f.findobj(Line2D):
+            ln.set_linewidth(ln.get_linewidth() * 1.5)
+            ln.set_markersize(ln.get_markersize() * grow)
+        for ax in f.axes:
+            for loc in ("left", "center", "right"):
+                ax.set_title("", loc=loc)
+            ax.tick_params(labelsize=MIN_CHART_PT)
+            if getattr(ax, "_slide_legend", None):
+                handles, labels = ax._slide_legend
+                # inside the figure's fixed size (margins set here), so the whole chart is drawn 1:1:
+                # short labels beside the plot, long ones under it
+                w, h = SLIDE_CHART_IN
+                longest = max(map(len, labels or [""]))
+                line = MIN_CHART_PT * 1.45 / 72  # inches a legend row takes
+                if longest <= 50:
+                    room = (longest * MIN_CHART_PT * 0.45 + 40) / 72  # label width estimate + the key
+                    f.legend(handles, labels, frameon=False, loc="upper right", bbox_to_anchor=(1, 0.98),
+                             fontsize=MIN_CHART_PT, borderaxespad=0)
+                    f.subplots_adjust(left=1.1 / w, right=1 - (room + 0.2) / w, top=0.96, bottom=0.7 / h)
+                else:
+                    room = len(labels) * line + 0.1
+                    f.legend(handles, labels, frameon=False, loc="lower left", bbox_to_anchor=(0.01, 0.0),
+                             fontsize=MIN_CHART_PT, borderaxespad=0)
+                    f.subplots_adjust(left=1.1 / w, right=0.99, top=0.96, bottom=(room + 0.85) / h)
+            for sp in ax.spines.values():
+                sp.set_linewidth(sp.get_linewidth() * 1.5)
+            ax.tick_params(width=1.5, length=6)
+            marks = [t for t in ax.texts if t.get_bbox_patch() is not None and t.get_text().strip().isdigit()
+                     and str(t.get_bbox_patch().get_boxstyle()).lower().find("circle") >= 0]
+            if len(marks) > 1:  # numbered event marks along the top: two rows a mark's height apart
+                lo, top = ax.get_ylim()
+                step = (top - lo) * (MIN_CHART_PT * 1.9 / 72) / (ax.get_position().height * SLIDE_CHART_IN[1])
+                for n, t in enumerate(sorted(marks, key=lambda t: t.get_position()[0])):
+                    t.set_y(top - step * (0.6 + (n % 2)))
         return render_svg(f)
 
 
