@@ -398,3 +398,16 @@ def test_reduced_card_quotes_the_state_departments_words(project, real_copy):
     p.write_text(p.read_text().replace('quote: "criminal illegal migrants from any country"', 'quote: "not in the note"'))
     problems = [str(x) for x in check_project(type(real_copy)(real_copy.root))]
     assert any("does not contain the quote" in x for x in problems), problems
+
+
+def test_every_lessons_handout_footer_uses_one_format(project):
+    """The footers read "Sources through … · checked" for 00/01 but "Facts as of" for 02/03."""
+    import json as _json
+
+    from civicnb.handout.render import render
+
+    for name in project.lesson_names:
+        lesson = project.lesson(name)
+        nb = _json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+        src = render(project, lesson, nb, "student").source
+        assert re.search(r'dated: "Sources through [A-Z][a-z]{2} \d{4} · checked \d+ [A-Z][a-z]{2} \d{4}"', src), name

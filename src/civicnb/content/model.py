@@ -452,7 +452,11 @@ class Lesson:
         given = self.meta.get("sources_through")
         if isinstance(given, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", given):
             return given
-        ids = list(self.cited_source_ids()) + re.findall(r"\[@([a-z0-9][a-z0-9-]*)\]", self.raw_teacher_md)
+        ids = list(self.cited_source_ids())
+        try:  # teacher notes cite too ([@id]); a bundle without them has only the data's citations
+            ids += re.findall(r"\[@([a-z0-9][a-z0-9-]*)\]", self.raw_teacher_md)
+        except (OSError, KeyError, ValueError):
+            pass
         dates = [str(s.get("date"))[:7] for sid in ids
                  if isinstance(s := self.project.sources.get(sid), dict)
                  and re.match(r"\d{4}-\d{2}", str(s.get("date") or ""))]
