@@ -352,3 +352,95 @@ def test_body_text_is_at_least_28_pt(decks):
 
             page.extract_text(visitor_text=visit)
         assert not small, f"{lesson.name}: body text below 28 pt: {small[:5]}"
+
+
+# -- review fixes (fresh-teacher review, session 3) -------------------------------------------------
+def test_every_debrief_is_inside_its_questions_step(decks):
+    """Debriefs for Q15, 16 and 18 came after the Q19 exit ticket, in no step: an "After you answer"
+    slide and its debrief now come before the next step's slide, and after every question they answer."""
+    from civicnb.content.periods import step_periods
+
+    project, out, pages = decks
+    for lesson in project.lessons():
+        _, texts = pages[lesson.name]
+        numbers = _notebook_numbers(lesson)
+        for p, steps in step_periods(lesson.meta).items():
+            for b in lesson.blocks.values():
+                if not b.get("reveals") or not b.get("title"):
+                    continue
+                at = _first(texts, _probe(b["title"]))
+                if at is None:
+                    continue
+                step_at = max((i for i, t in enumerate(texts[:at]) if re.search(r"STEP\d+OF\d+", t)), default=None)
+                qs = [numbers[q] for q in b["reveals"] if q in numbers]
+                asked = [_question_page(texts, n) for n in qs]
+                assert all(a is not None and a < at for a in asked), (lesson.name, b["id"])
+                # every question it answers is asked after the step slide before it... or in an earlier step,
+                # but no later step's slide sits between the last question and the debrief
+                last_q = max(asked)
+                between = [i for i in range(last_q, at) if re.search(r"STEP\d+OF\d+", texts[i])]
+                debrief_step = bool(between) and "DEBRIEF" in texts[between[-1]].upper()
+                assert not between or debrief_step, (lesson.name, b["id"], between)
+    # lesson 01: the debriefs of Q15, 16 and 18 come before the exit ticket's step
+    _, texts = pages["01-claims"]
+    exit_step = next(i for i, t in enumerate(texts) if re.search(r"STEP4OF4", t) and "Exitticket" in t)
+    for title in ("Debrief: where the article is accurate", "Debrief: when was the article written?"):
+        assert _first(texts, _probe(title)) < exit_step, title
+
+
+def test_the_controversy_set_up_step_has_a_slide_of_sides_and_reading(decks):
+    from civicnb.content.cards import perspective_cards
+
+    project, out, pages = decks
+    lesson = project.lesson("03-rights-and-the-debate")
+    _, texts = pages[lesson.name]
+    step = next(i for i, t in enumerate(texts) if "Setupthecontroversy" in t and "STEP" in t)
+    nxt = texts[step + 1]
+    assert "sidesandreading" in nxt
+    for c in perspective_cards(lesson):
+        if c["id"] != "persp-judge":  # the judge is a law card in set D, not a side's card
+            assert squash(c["role"]) in squash("".join(texts[step + 1:step + 3])), c["role"]
+    assert "Readbeforeperiod2" in nxt
+
+
+def test_slide_charts_fill_the_slide_with_18_pt_labels_and_no_title(decks):
+    """Lesson 02's homicide chart had ~7 pt legend text and overlapping event marks; lesson 01's chart
+    filled half the slide and repeated its title."""
+    from matplotlib.text import Text
+
+    from civicnb import slides
+
+    project, out, pages = decks
+    seen = 0
+    for lesson in project.lessons():
+        for fig in lesson.figures.values():
+            captured = {}
+            import civicnb.charts as charts_mod
+
+            real = charts_mod.render_svg
+            charts_mod.render_svg = lambda f, _c=captured: (_c.setdefault("fig", f), real(f))[1]
+            try:
+                svg = slides.chart_svg(project, fig)
+            finally:
+                charts_mod.render_svg = real
+            f = captured["fig"]
+            w, h = f.get_size_inches()
+            assert (w, h) == slides.SLIDE_CHART_IN
+            sizes = [t.get_fontsize() for t in f.findobj(Text) if t.get_text().strip() and t.get_visible()]
+            assert min(sizes) >= 18, (fig["id"], min(sizes))
+            for ax in f.axes:
+                assert not any(ax.get_title(loc=l) for l in ("left", "center", "right")), fig["id"]
+                tick = [lab.get_fontsize() for lab in ax.get_xticklabels() + ax.get_yticklabels()]
+                assert min(tick) >= 18
+                marks = sorted((t for t in ax.texts if t.get_text().strip().isdigit() and t.get_bbox_patch()
+                                and "Circle" in str(t.get_bbox_patch().get_boxstyle())),
+                               key=lambda t: t.get_position()[0])
+                from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+                FigureCanvasAgg(f).draw()
+                boxes = [t.get_bbox_patch().get_window_extent() for t in marks]
+                for a, b in zip(boxes, boxes[1:]):
+                    assert not a.overlaps(b), fig["id"]
+            assert svg.startswith(b"<?xml")
+            seen += 1
+    assert seen >= 2

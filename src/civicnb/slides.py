@@ -524,13 +524,17 @@ class SlideMaker:
             heading = next((_heading_text(c) for c in cells if _level(c) == 1), "")
             self.period_start(p, heading, steps)
             at = place_steps(self.lesson, cells, steps)
+            moved, deferred = reveals_by_step(self.lesson, cells, steps, at)
             pending_reveal: list = []
             for i, cell in enumerate(cells + [None]):
                 for n, st in enumerate(steps):
                     if at[n] == i:
+                        pending_reveal += deferred.pop(n - 1, [])  # the debriefs of the step that ends here
                         self.flush_reveals(pending_reveal)
                         self.flush_key()
                         self.step(n + 1, len(steps), st)
+                        if self.sets_up_controversy(st, cells):
+                            self.controversy_setup()
                         if "norm" in step_title(st).lower() and not norms_done and not self._shows(cells, "norms"):
                             norms_done = self.unit_norms()
                 if cell is None:
@@ -548,7 +552,8 @@ class SlideMaker:
                 except KeyError:
                     continue
                 if kind == "block" and data.get("reveals"):
-                    pending_reveal.append(data)
+                    if i not in moved:  # a debrief moved to its questions' step is shown there
+                        pending_reveal.append(data)
                     continue
                 self.flush_reveals(pending_reveal)
                 self.flush_key()
@@ -556,6 +561,42 @@ class SlideMaker:
             self.flush_reveals(pending_reveal)
             self.flush_key()
         return self.deck
+
+    def sets_up_controversy(self, st: dict, cells) -> bool:
+        """A step that sets up the controversy ("Set up the controversy and its reading") in a period
+        that does not show the perspective cards: only a timer otherwise."""
+        from .content.cards import perspective_cards
+
+        title = step_title(st).lower()
+        if "controversy" not in title or "set up" not in title:
+            return False
+        ids = {c.get("id") for c in perspective_cards(self.lesson)}
+        sides = {i for a in self.meta.get("alternatives") or [] if isinstance(a, dict) and a.get("items")
+                 and set(a["items"]) <= ids for i in a["items"]}  # the card sets the sides read
+        return bool(sides) and not any(self._shows(cells, i) for i in sides)
+
+    def controversy_setup(self) -> None:
+        """The sides, the cards each side reads and the reading before next time, from the lesson's
+        perspectives.yml (its open question and sides) and its perspective-card sets."""
+        from .content.cards import _load, PERSPECTIVE_FILE, card_titles
+
+        data = _load(self.lesson, PERSPECTIVE_FILE) or {}
+        titles = card_titles(self.lesson)
+        pieces = []
+        for q in data.get("questions") or []:
+            if isinstance(q, dict) and q.get("kind") == "open":
+                pieces.append((lines_of(q.get("text", "")) + 0.3, ("P", f"**The question:** {' '.join(str(q.get('text', '')).split())}")))
+        sets = [a for a in self.meta.get("alternatives") or []
+                if isinstance(a, dict) and a.get("items") and all(
+                    titles.get(str(i), "").startswith("Perspective card") for i in a["items"])]
+        for a in sets:
+            roles = "; ".join(titles[i].split(": ", 1)[-1] for i in a.get("items") or [] if i in titles)
+            pieces.append((lines_of(f"{a.get('label')}: {roles}") + 0.2, ("li", f"**{a.get('label')}:** {roles}")))
+        nxt = f"period {self.period + 1}" if self.period < self.periods else "next time"
+        pieces.append((2, ("P", f"Each pair argues one side. Read before {nxt}: your own side's cards closely, "
+                                "the other side's once through (in your packet or notebook). Every role is a "
+                                "decision-maker or advocate.")))
+        self.content("The controversy: sides and reading", pieces, max_items=4)
 
     def _shows(self, cells, item_id) -> bool:
         return any(((c.get("metadata") or {}).get("civicnb") or {}).get("show") == item_id for c in cells)
@@ -600,18 +641,97 @@ class SlideMaker:
         pending.clear()
 
 
+def reveals_by_step(lesson, cells: list, steps: list, at: list) -> tuple[set, dict]:
+    """Debrief boxes (``reveals:``) that the notebook shows after a later step (e.g. after the exit
+    ticket) go on the slides at the end of the step where their questions are, so each "After you
+    answer" slide and its debrief fall inside a step with minutes, before the next step's slide. A box
+    in a step of its own ("Debrief") stays there. Returns (indexes of moved cells, {step: [boxes]})."""
+    def step_of(i: int) -> int:
+        return max((n for n, a in enumerate(at) if a <= i), default=0)
+
+    shows = [((c.get("metadata") or {}).get("civicnb") or {}).get("show") for c in cells]
+    moved: set = set()
+    deferred: dict = {}
+    for i, sh in enumerate(shows):
+        try:
+            kind, data = lesson.item(sh) if sh else (None, None)
+        except KeyError:
+            continue
+        if kind != "block" or not data.get("reveals") or not steps:
+            continue
+        own = step_of(i)
+        if "debrief" in str(steps[own].get("title", "")).lower():
+            continue
+        asked = [step_of(shows.index(q)) for q in data["reveals"] if q in shows[:i]]
+        if asked and max(asked) < own:
+            moved.add(i)
+            deferred.setdefault(max(asked), []).append(data)
+    return moved, deferred
+
+
+SLIDE_CHART_IN = (12.3, 5.0)  # the chart area of a slide (13.333 x 7.5 in, less margins, title and source)
+MIN_CHART_PT = 18             # no label on a projected chart smaller than this (the figure is drawn at 1:1)
+
+
 def chart_svg(project, fig: dict, scale: float = CHART_SCALE) -> bytes:
-    """The lesson's chart drawn for the projector: the same chart code and data as the handouts, on a
-    smaller canvas, so that its labels come out larger next to the plot when it fills the slide."""
+    """The lesson's chart drawn for the projector: the same chart code and data as the handouts, drawn
+    at the size of the slide's chart area (so it fills the slide and 1 pt in the figure is 1 pt on the
+    slide), every label at least 18 pt, the legend beside the plot, and no title (the slide's heading
+    is the chart's title). ``scale`` is kept for callers; the slide size decides."""
     import matplotlib
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
 
     from .charts import CHARTS, _style, render_svg
 
     rows = project.data_csv(fig["data"])
     with matplotlib.rc_context(_style()):
         f = CHARTS[fig["chart"]](rows, fig)
-        w, h = f.get_size_inches()
-        f.set_size_inches(w * scale, h * scale)
+        f.set_size_inches(*SLIDE_CHART_IN)
+        f.set_layout_engine("none")  # the margins below are set for the slide (a layout engine would redo them)
+        grow = 2.0
+        for ax in f.axes:  # the handout's legend goes (it is redrawn below at 18 pt); the rest grows
+            if ax.get_legend() is not None:
+                ax._slide_legend = ([h for h in ax.get_legend().legend_handles],
+                                    [t.get_text() for t in ax.get_legend().get_texts()])
+                ax.get_legend().remove()
+        for t in f.findobj(Text):
+            if t.get_text():
+                t.set_fontsize(max(MIN_CHART_PT, t.get_fontsize() * grow))
+        for ln in f.findobj(Line2D):
+            ln.set_linewidth(ln.get_linewidth() * 1.5)
+            ln.set_markersize(ln.get_markersize() * grow)
+        for ax in f.axes:
+            for loc in ("left", "center", "right"):
+                ax.set_title("", loc=loc)
+            ax.tick_params(labelsize=MIN_CHART_PT)
+            if getattr(ax, "_slide_legend", None):
+                handles, labels = ax._slide_legend
+                # inside the figure's fixed size (margins set here), so the whole chart is drawn 1:1:
+                # short labels beside the plot, long ones under it
+                w, h = SLIDE_CHART_IN
+                longest = max(map(len, labels or [""]))
+                line = MIN_CHART_PT * 1.45 / 72  # inches a legend row takes
+                if longest <= 50:
+                    room = (longest * MIN_CHART_PT * 0.45 + 40) / 72  # label width estimate + the key
+                    f.legend(handles, labels, frameon=False, loc="upper right", bbox_to_anchor=(1, 0.98),
+                             fontsize=MIN_CHART_PT, borderaxespad=0)
+                    f.subplots_adjust(left=1.1 / w, right=1 - (room + 0.2) / w, top=0.96, bottom=0.7 / h)
+                else:
+                    room = len(labels) * line + 0.1
+                    f.legend(handles, labels, frameon=False, loc="lower left", bbox_to_anchor=(0.01, 0.0),
+                             fontsize=MIN_CHART_PT, borderaxespad=0)
+                    f.subplots_adjust(left=1.1 / w, right=0.99, top=0.96, bottom=(room + 0.85) / h)
+            for sp in ax.spines.values():
+                sp.set_linewidth(sp.get_linewidth() * 1.5)
+            ax.tick_params(width=1.5, length=6)
+            marks = [t for t in ax.texts if t.get_bbox_patch() is not None and t.get_text().strip().isdigit()
+                     and str(t.get_bbox_patch().get_boxstyle()).lower().find("circle") >= 0]
+            if len(marks) > 1:  # numbered event marks along the top: two rows a mark's height apart
+                lo, top = ax.get_ylim()
+                step = (top - lo) * (MIN_CHART_PT * 1.9 / 72) / (ax.get_position().height * SLIDE_CHART_IN[1])
+                for n, t in enumerate(sorted(marks, key=lambda t: t.get_position()[0])):
+                    t.set_y(top - step * (0.6 + (n % 2)))
         return render_svg(f)
 
 
@@ -732,7 +852,7 @@ def render(project, lesson, nb: dict, capacity: float = CAPACITIES[0]) -> Deck:
     head = "\n\n".join([
         '#import "slides.typ": *',
         typ.call("show: deck.with", title=typ.string(f"Lesson {m['id']}: {m['title']} (Slides)"),
-                 lesson=typ.string(m["id"]), dated=typ.string(footer_date(m)))])
+                 lesson=typ.string(m["id"]), dated=typ.string(footer_date(m, lesson.sources_through())))])
     deck.source = head + "\n\n" + "\n\n".join(s.markup for s in deck.slides) + "\n"
     deck.assets["slides.typ"] = TEMPLATE.read_bytes()
     return deck

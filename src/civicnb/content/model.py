@@ -446,6 +446,22 @@ class Lesson:
             seen.update((sid, None) for sid in figure_sources(self.project, fig))
         return list(seen)
 
+    def sources_through(self) -> str:
+        """How current the lesson's sources are, ``YYYY-MM``: its ``sources_through`` when given, else
+        the month of the newest dated source it cites (so every lesson's footer says the same thing)."""
+        given = self.meta.get("sources_through")
+        if isinstance(given, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", given):
+            return given
+        ids = list(self.cited_source_ids())
+        try:  # teacher notes cite too ([@id]); a bundle without them has only the data's citations
+            ids += re.findall(r"\[@([a-z0-9][a-z0-9-]*)\]", self.raw_teacher_md)
+        except (OSError, KeyError, ValueError):
+            pass
+        dates = [str(s.get("date"))[:7] for sid in ids
+                 if isinstance(s := self.project.sources.get(sid), dict)
+                 and re.match(r"\d{4}-\d{2}", str(s.get("date") or ""))]
+        return max(dates) if dates else ""
+
     @property
     def notebook_path(self) -> Path:
         """The lesson notebook (in a bundle: the list of its ``civicnb.show`` cells, same shape)."""

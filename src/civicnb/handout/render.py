@@ -87,12 +87,13 @@ def slip_kind(ex) -> str | None:
     return None
 
 
-def footer_date(meta) -> str:
+def footer_date(meta, through=None) -> str:
     """How current the handout is: "Sources through Feb 2026 · checked 29 Nov 2026" when the lesson
-    says how current its sources are (``sources_through``), else "Facts as of 2026-11-29"."""
+    says how current its sources are (``sources_through``, or ``through`` computed by
+    ``Lesson.sources_through()`` from the sources it cites), else "Facts as of 2026-11-29"."""
     import calendar
 
-    as_of, through = str(meta.get("as_of") or ""), meta.get("sources_through")
+    as_of, through = str(meta.get("as_of") or ""), through or meta.get("sources_through")
     if not isinstance(through, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", through):
         return t("Facts as of {date}", date=as_of)
 
@@ -184,7 +185,7 @@ class Renderer:
             typ.call("show: handout.with", title=typ.string(t("Lesson {id}: {title} ({edition})", id=m['id'],
                                                                 title=m['title'], edition=t(EDITION_LABEL[self.edition]))),
                      lesson=typ.string(m["id"]), edition=typ.string(t(EDITION_LABEL[self.edition])),
-                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m)), paper=typ.string(self.paper),
+                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m, self.lesson.sources_through())), paper=typ.string(self.paper),
                      **({"lang": typ.string(self.lang)} if self.lang != "en" else {}))])
 
     def head(self) -> str:

@@ -57,6 +57,7 @@ class Row:
     step: dict
     minutes: int
     how: str = ""
+    paper: str = ""  # this version's paper-only route, when it differs from the lesson's
 
     @property
     def shortened(self) -> bool:
@@ -114,7 +115,8 @@ def pacing(project, guide=None) -> list[Version]:
                     else:
                         p, s = find_step(lesson, str(it.get("step")))
                         minutes = it.get("minutes", s.get("minutes", 0))
-                        day.rows.append(Row(lesson, p, s, minutes, str(it.get("how") or "")))
+                        day.rows.append(Row(lesson, p, s, minutes, fill_counts(project, str(it.get("how") or "")),
+                                            fill_counts(project, str(it.get("paper") or ""))))
             by_label[f"{v.get('name')}/{day.label}"] = day
             days.append(day)
         used = {(r.lesson.name, id(r.step)) for day in days for r in day.rows}
@@ -130,6 +132,29 @@ def pacing(project, guide=None) -> list[Version]:
                 dropped.append((lesson, periods))
         versions.append(Version(str(v.get("name")), str(v.get("summary") or ""), days, dropped))
     return versions
+
+
+_NUMBER_WORDS = "no one two three four five six seven eight nine ten".split()
+_COUNT = re.compile(r"\{count:([0-9a-z-]+)#([A-Za-z0-9_-]+)\}")
+
+
+def fill_counts(project, text: str) -> str:
+    """``{count:00-before-we-begin#norms}`` in a pacing note: the number of items in that lesson box's
+    list, in words ("four"), so a note never miscounts the box it names."""
+    def sub(m):
+        lesson = lesson_of(project, m.group(1))
+        block = lesson.blocks.get(m.group(2))
+        if block is None:
+            raise ContentError(f"lessons/{GUIDE_FILE}", 1, f"lesson {lesson.name} has no box {m.group(2)!r} to count")
+        n = len(block.get("list") or [])
+        return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+    return _COUNT.sub(sub, text)
+
+
+def period_label(title: str) -> str:
+    """A lesson's step title as the unit guide prints it: the lesson's own "Day 2 · " becomes
+    "Period 2 · ", so it never reads as a day of the unit's pacing."""
+    return re.sub("^Day (\\d+) \u00b7 ", "Period \\1 \u00b7 ", str(title))
 
 
 def period_fit(day_minutes: int, period_length: int) -> int:
@@ -165,9 +190,7 @@ def source_short(project, sid: str) -> str:
     if s is None:
         raise ContentError(f"lessons/{GUIDE_FILE}", 1, f"unknown source id {sid!r}; add it to lessons/sources.yml")
     publisher = re.sub(r"\s*\([^)]*\)", "", str(s.get("publisher") or "")).strip()
-    title = str(s.get("title") or "")
-    if len(title) > 48:
-        title = title[:48].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    title = str(s.get("title") or "")  # whole: a cut title ("…") hides what the source is
     date = str(s.get("date") or "undated")
     return f"{publisher}, {date}: {title}"
 
@@ -197,7 +220,15 @@ def reduced_cards(project, guide=None) -> list[tuple[dict, object, list]]:
                 raise ContentError(f"lessons/{GUIDE_FILE}", getattr(ref, "line", 1),
                                    f"reduced card set: note {n} of {cid} no longer cites {ref.get('source')!r} "
                                    "(were the notes reordered?); pick the note again and update n and source")
-            picked.append((n, notes[n - 1]))
+            note = notes[n - 1]
+            if ref.get("quote"):  # the source's own words, printed in quotation marks on the card
+                words = str(ref["quote"])
+                text = " ".join(str(note.get("note", "")).split())
+                if words not in text:
+                    raise ContentError(f"lessons/{GUIDE_FILE}", getattr(ref, "line", 1),
+                                       f"reduced card set: note {n} of {cid} does not contain the quote {words!r}")
+                note = dict(note, note=text.replace(words, f"\u201c{words}\u201d", 1))
+            picked.append((n, note))
         out.append((claim, by_claim.get(cid), picked))
     return out
 
@@ -224,3 +255,65 @@ def block_rows(project, ref: str) -> tuple[str, list[tuple[str, dict]]]:
                   for lv, text in _LEVEL.findall(m.group("rest"))}
         rows.append((m.group("name").strip(), levels))
     return str(block.get("title") or ""), rows
+
+
+# -- preparation -------------------------------------------------------------------------------------
+def period_items(lesson) -> dict[int, list[str]]:
+    """{period: [ids the lesson notebook shows in that period]} (the same split as the per-period packets)."""
+    import json
+
+    from ..content.periods import split_cells
+
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    return {p: [i for c in cells if (i := ((c.get("metadata") or {}).get("civicnb") or {}).get("show"))]
+            for p, cells in enumerate(split_cells(nb), 1)}
+
+
+@dataclass
+class Prep:
+    print_each: list  # one per student
+    for_room: list  # slides, answer sheets to hand out after the closing, card sets to cut
+    notebook: list  # notebook route
+
+
+def day_prep(project, day: Day) -> Prep:
+    """What to print and open for one pacing day, computed from the lessons it uses: the per-period
+    student packet of each lesson period (with the poll and exit ticket slips in it that the day's
+    steps use), card sets shown in those periods, the after sheet, the slides and the notebook."""
+    from ..build import after_periods, has_reveals, output_name as pdf_name
+    from ..handout.render import slip_kind
+
+    prep = Prep([], [], [])
+    seen = []
+    for r in day.rows:
+        if (r.lesson.name, r.period) not in seen:
+            seen.append((r.lesson.name, r.period))
+    titles = " ".join(str(r.step.get("title", "")).lower() for r in day.rows)
+    for name, p in seen:
+        lesson = project.lesson(name)
+        n_periods = len(step_periods(lesson.meta))
+        items = period_items(lesson).get(p, [])
+        packet = pdf_name(name, "student", "letter", p if n_periods > 1 else None)
+        slips = []
+        for i in items:
+            kind = slip_kind(lesson.exercises.get(i))
+            if kind == "poll" and "poll" in titles:
+                slips.append(f"the poll slip (Q{lesson.number_of(i)}, unnamed)")
+            elif kind == "exit" and "exit ticket" in titles:
+                slips.append(f"the exit ticket slip (Q{lesson.number_of(i)})")
+        prep.print_each.append(f"`{packet}`" + (f" (cut off {' and '.join(slips)})" if slips else ""))
+        for alt in lesson.meta.get("alternatives") or []:  # card sets: the lesson's alternatives named "card"
+            if (isinstance(alt, dict) and "card" in str(alt.get("label", "")).lower()
+                    and set(alt.get("items") or []) & set(items)):
+                prep.for_room.append(f"lesson {lesson.meta['id']} {alt.get('label')} "
+                                     f"({len(alt.get('items') or [])} cards, in the packet)")
+        if has_reveals(project, name) and (n_periods == 1 or p in after_periods(project, name)):
+            prep.for_room.append(f"`{pdf_name(name, 'after', 'letter', p if n_periods > 1 else None)}` "
+                                 "(one per student, after the closing)")
+        slides = f"`{pdf_name(name, 'slides', 'letter')}`"
+        if slides not in prep.for_room:
+            prep.for_room.insert(0, slides)
+        nb = f"`notebooks/{name}.ipynb`"
+        if nb not in prep.notebook:
+            prep.notebook.append(nb)
+    return prep

@@ -50,12 +50,14 @@ def blueprint(project, g) -> str:
     for entry in bp.get("lessons") or []:
         lesson = D.lesson_of(project, str(entry.get("lesson")))
         sq = entry.get("supporting_question") or lesson.meta.get("essential_question")
-        sources = "; ".join(D.source_short(project, s) for s in entry.get("featured_sources") or [])
+        sources = "; ".join(D.source_short(project, s).split(": ", 1)[0] for s in entry.get("featured_sources") or [])
         tasks = "; ".join(D.formative_label(lesson, e) for e in entry.get("formative") or [])
         n = len(step_periods(lesson.meta))
         rows.append([f"{lesson.meta['id']} {lesson.meta['title']} ({n} period{'s' if n > 1 else ''})",
                      sq, sources, tasks])
     parts.append(_table(["Lesson", "Supporting question", "Featured sources", "Formative tasks"], rows))
+    parts.append("Featured sources by publisher and date; their whole titles are listed under \u201cFeatured sources\u201d "
+                 "in the next section.")
     s = bp.get("summative") or {}
     if s:
         lesson = D.lesson_of(project, str(s.get("lesson")))
@@ -66,6 +68,45 @@ def blueprint(project, g) -> str:
         parts.append(f"**Taking informed action.** {' '.join(str(a.get('intro', '')).split())}\n\n"
                      + "\n".join(f"- {x}" for x in a.get("options") or []))
     return "\n\n".join(parts)
+
+
+def package(project, g) -> str:
+    """The article the unit is built on (from lessons/article/article.yml), how a teacher supplies
+    their own copy, and a print-and-prep list for each day of each pacing version."""
+    art = D._load(project, "article/article.yml")
+    c = art.get("citation") or {}
+    lines = [f"**The article.** \u201c{c.get('headline', '')}\u201d, {c.get('site', '')}"
+             + (f", {c.get('byline')}" if c.get("byline") else "")
+             + f", {c.get('url', '')}. Date: {c.get('date', 'not stated')}"
+             + (f" ({' '.join(str(c.get('date_note')).split())})" if c.get("date_note") else "") + "."]
+    if c.get("headline_note"):
+        lines.append(" ".join(str(c["headline_note"]).split()))
+    featured = []
+    for entry in (g.get("blueprint") or {}).get("lessons") or []:
+        featured += [sid for sid in entry.get("featured_sources") or [] if sid not in featured]
+    if featured:
+        lines.append("**Featured sources** (in the inquiry at a glance), with their whole titles:\n\n"
+                     + "\n".join(f"- {D.source_short(project, sid)} {project.sources[sid].get('url', '')}"
+                                  for sid in featured))
+    lines.append("**Your own copy of the article.** The package never ships the article's text; without a copy, "
+                 "students work from its citation and a paragraph-by-paragraph summary in our own words. To show "
+                 "the full text in lesson 01, save your copy as plain text at `lessons/article/copy.txt` (or set "
+                 "`CIVICNB_ARTICLE=/path/to/copy.txt`, or build with `civicnb build --article copy.txt`): the "
+                 "notebook then shows it with paragraph numbers and the handouts append it as a source packet. "
+                 "In a notebook, a student can also upload the plain-text copy in the box under \u201cThe article\u201d.")
+    lines.append("**Before each day.** Computed from the lessons' own periods and items: the per-period student "
+                 "packet of each lesson period the day uses (`make handouts` writes them; the poll and exit ticket "
+                 "slips are printed in the packet, to cut off), the card sets, slides and after-the-lesson sheets, "
+                 "and the notebooks for classes on JupyterHub or JupyterLab. After a notebook day, `civicnb summary` "
+                 "(or `civicnb summary --pdf`) gives the class summary: poll counts and every question's answers.")
+    for v in D.pacing(project, g):
+        rows = []
+        for day in v.days:
+            prep = D.day_prep(project, day)
+            rows.append([day.label, "; ".join(prep.print_each), "; ".join(prep.for_room),
+                         "; ".join(prep.notebook) + "; then the class summary"])
+        lines.append(f"### {v.name}\n\n" + _table(["Day", "Print, one per student", "For the room", "Notebook route"], rows))
+    return "\n\n".join(lines)
 
 
 def full_unit(project) -> str:
@@ -92,12 +133,12 @@ def _fit_lines(day: D.Day) -> str:
     big = D.longest(day)
     if over > 0:
         out.append(f"45-minute period ({planned_minutes({'period_minutes': 45})} planned): trim {over} min, "
-                   f"for example from \u201c{big.step['title']}\u201d ({big.minutes} \u2192 {big.minutes - over}).")
+                   f"for example from \u201c{D.period_label(big.step['title'])}\u201d ({big.minutes} \u2192 {big.minutes - over}).")
     else:
         out.append("45-minute period: fits as planned.")
     spare = -D.period_fit(day.minutes, 55)
     if spare > 0:
-        out.append(f"55-minute period: {spare} spare min; give them to \u201c{big.step['title']}\u201d or to the closing debrief.")
+        out.append(f"55-minute period: {spare} spare min; give them to \u201c{D.period_label(big.step['title'])}\u201d or to the closing debrief.")
     return " ".join(out)
 
 
@@ -108,12 +149,12 @@ def pacing(project, g) -> str:
         for day in v.days:
             rows = []
             for r in day.rows:
-                title = f"{r.step['title']} (lesson {r.lesson.meta['id']})"
+                title = f"{D.period_label(r.step['title'])} (lesson {r.lesson.meta['id']})"
                 if r.shortened:
                     title += f": shortened from {r.step.get('minutes')} min."
                 if r.how:
-                    title += f" · {r.how}"
-                paper = _text(r.lesson, r.step.get("paper")) or "Same, on the handout."
+                    title += f" · {_text(r.lesson, r.how)}"
+                paper = _text(r.lesson, r.paper or r.step.get("paper")) or "Same, on the handout."
                 rows.append([str(r.minutes), title, paper])
             head = f"#### {day.label}: {day.minutes} min"
             fit = f"{day.minutes} of the {planned_minutes({})} minutes planned in a {PERIOD_MINUTES}-minute period. {_fit_lines(day)}"
@@ -127,7 +168,7 @@ def pacing(project, g) -> str:
                         bits.append(f"all of period {p}" + (" (optional in the full unit)" if optional else "")
                                     + f" ({sum(s.get('minutes', 0) for s in steps)} min)")
                     else:
-                        bits.append("; ".join(f"\u201c{s['title']}\u201d ({s.get('minutes', 0)} min)" for s in steps))
+                        bits.append("; ".join(f"\u201c{D.period_label(s['title'])}\u201d ({s.get('minutes', 0)} min)" for s in steps))
                 lines.append(f"- Lesson {lesson.meta['id']}: " + "; ".join(bits) + ".")
             short = re.sub(r"^(\w+) days?$", r"\1-day", v.name.lower())
             parts.append(f"**What the {short} version drops** (computed from the lessons' steps):\n\n" + "\n".join(lines))
@@ -153,9 +194,12 @@ def standards(project) -> str:
             parts.append(f"### {_lesson_name(lesson)}\n\n" + _table(["Code", "What students do", "Standard's wording"], rows))
     read = [f"- {c}: {verified[c].get('source')}, {verified[c].get('url')} (read {verified[c].get('accessed')})."
             for c in used if c in verified]
-    parts.append("**Where each wording was read.** The official texts are the Common Core State Standards "
-                 "(thecorestandards.org) and the C3 Framework (NCSS, 2013, socialstudies.org); check a printed "
-                 "code against them if your district asks.\n\n" + "\n".join(read))
+    parts.append("**Where each wording was read.** Not on the official sites: thecorestandards.org (the Common "
+                 "Core State Standards) and socialstudies.org (the C3 Framework, NCSS, 2013) could not be reached "
+                 "from our tools, so each wording was read on the third-party page named below, which prints the "
+                 "code with its text. Check a printed code against the official text if your district asks. "
+                 "The C3 Framework's codes are for its grades 9-12 band; the Common Core codes are for grades "
+                 "9-10, the grades this unit is written for.\n\n" + "\n".join(read))
     return "\n\n".join(parts)
 
 
@@ -222,8 +266,12 @@ def updates(project, g) -> str:
     u = g.get("updates") or {}
     rows = []
     for name in project.lesson_names:
-        m = project.lesson(name).meta
-        rows.append([m["id"], m["title"], _as_of(m), str(m.get("sources_through") or "not stated")])
+        lesson = project.lesson(name)
+        m = lesson.meta
+        given = m.get("sources_through")
+        through = lesson.sources_through()
+        rows.append([m["id"], m["title"], _as_of(m),
+                     (through + ("" if given else " (the newest source it cites)")) if through else "not stated"])
     parts = [" ".join(str(u.get("intro", "")).split()),
              _table(["No.", "Title", "Facts as of", "Sources through"], rows)]
     log = []
@@ -258,6 +306,7 @@ def sections(project) -> list[tuple[str, str, bool]]:
     g = D.guide_data(project)
     return [
         ("The inquiry at a glance", blueprint(project, g), False),
+        ("Package and preparation", package(project, g), True),
         ("Pacing", full_unit(project) + "\n\n" + pacing(project, g), True),
         ("Standards", standards(project), True),
         ("Teaching a controversial issue", controversy(project, g), True),
@@ -281,6 +330,7 @@ def guide_markdown(project) -> str:
 WIDTHS = {
     "Lesson": None,  # two different tables start with "Lesson": told apart by their column count
     "Min": "(0.4in, 2.6fr, 3fr)",
+    "Day": "(1.1in, 2fr, 2.4fr, 1.3fr)",
     "Code": "(1.05in, 2fr, 3fr)",
 }
 LESSON_WIDTHS = {4: "(1.2in, 1.5fr, 2.1fr, 1.5fr)", 5: "(0.55in, 3fr, 1.3in, 0.7in, 0.5in)"}
