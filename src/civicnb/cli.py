@@ -17,6 +17,8 @@ commands:
                         work file in a folder (a class set; PDFs go to FOLDER-worksheets/)
   summary FOLDER        class summary from a folder of work files: poll counts (never names) and
                         most-missed items
+  readability           the reading level (grade) of every student text block, per language;
+                        fails above grade 11 for a block of more than 60 words
   checklist [FILE]      charged words and who-says-so in any text (FILE, or - for typed/pasted text);
                         a prompt for discussion, not a verdict
 
@@ -141,6 +143,35 @@ def cmd_checklist(args) -> int:
     return 0
 
 
+def cmd_readability(args) -> int:
+    from .content import readability as rl
+
+    project = _project(args)
+    langs = rl.LANGS if args.lang == "all" else ("en", args.lang) if args.lang != "en" else ("en",)
+    try:
+        names = ([n if n == "article" else project.lesson(n).name for n in args.lesson] if args.lesson
+                 else list(project.lesson_names) + ["article"])
+    except KeyError as e:
+        raise CLIError(e.args[0]) from None
+    blocks = [b for n in names for b in rl.lesson_report(project, n, langs) if b.lang in langs]
+    for name in names:
+        for lang in langs:
+            mine = [b for b in blocks if b.lesson == name and b.lang == lang]
+            if mine:
+                w, g = rl.reading_load(mine, lang)
+                print(f"{name} [{lang}]: {len(mine)} blocks, {w:,} words, grade {g:.1f} overall "
+                      f"(target {rl.TARGET})")
+    shown = blocks if args.all else [b for b in blocks if b.words > rl.MIN_WORDS]
+    for b in sorted(shown, key=lambda b: -b.grade):
+        print(("FAIL " if b.fails else "     ") + b.line())
+    bad = [b for b in blocks if b.fails]
+    if bad:
+        print(f"\n{len(bad)} block(s) of more than {rl.MIN_WORDS} words read above grade {rl.GRADE_LIMIT:.0f}: "
+              "shorter sentences and plainer words, keeping every fact and its source.", file=sys.stderr)
+        return 1
+    return 0
+
+
 class CLIError(Exception):
     """A problem the user can fix; printed as one line."""
 
@@ -191,6 +222,16 @@ def main(argv=None) -> int:
     p = sub.add_parser("summary", help="class summary from a folder of work files")
     p.add_argument("folder")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("readability", help="reading level of every student text block (grade, per language)",
+                       description="The grade level of every block of text a student reads: Flesch-Kincaid for "
+                                   "English, Fernandez-Huerta (read as a grade) for Spanish. Exits 1 when a block "
+                                   "of more than 60 words reads above grade 11.")
+    p.add_argument("--lesson", action="append", help="only this lesson (e.g. 01, or article); repeatable")
+    p.add_argument("--lang", choices=["en", "es", "all"], default="all",
+                   help="which language (default: all; Spanish blocks count once translated)")
+    p.add_argument("--all", action="store_true", help="list every block, not only those of more than 60 words")
+    p.set_defaults(func=cmd_readability)
 
     p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",
                        description="Mark charged words and hedges from an editable word list, and list who the "

@@ -238,19 +238,25 @@ class Renderer:
     def timing_table(self) -> str:
         """Steps by class period, the notebook route next to the paper-only route, with each period's
         planned minutes and the words a student reads in it."""
-        from ..content.periods import PERIOD_MINUTES, planned_minutes, step_periods, words_per_period
+        from ..content.periods import PERIOD_MINUTES, planned_minutes, step_periods, texts_per_period
+        from ..content.periods import words as count_words
+        from ..content.readability import measure
 
         m = self.lesson.meta
         periods = step_periods(m)
-        words = words_per_period(self.lesson, {"cells": self._cells})
+        texts = texts_per_period(self.lesson, {"cells": self._cells})
+        words = [count_words(t) for t in texts]   # the reading load: words, and their grade level
+        grades = [measure(t).grade if w else 0.0 for t, w in zip(texts, words)]
         limit = planned_minutes(m)
         length = m.get("period_minutes") or PERIOD_MINUTES
         rows, n = [], 0
         for p, steps in periods.items():
             minutes = sum(s.get("minutes", 0) for s in steps)
             w = words[p - 1] if p - 1 < len(words) else 0
+            g = grades[p - 1] if p - 1 < len(grades) else 0.0
             head = (f"Period {p}" if len(periods) > 1 else "One period") + (
-                f" · {minutes} of {limit} planned minutes (of {length}) · students read about {w:,} words")
+                f" · {minutes} of {limit} planned minutes (of {length}) · students read about {w:,} words"
+                + (f" at grade {g:.1f} (Flesch-Kincaid)" if w else ""))
             rows.append(f"table.cell(colspan: 5, fill: luma(228))[#strong[{typ.text(head)}]]")
             for st in steps:
                 n += 1
@@ -263,7 +269,22 @@ class Renderer:
                 "#table(columns: (auto, 1.15in, auto, 1fr, 1fr), inset: 4pt, align: left + top, "
                 "table.header([*\\#*], [*Step*], [*Min*], [*Notebook route*], [*Paper-only route*]), "
                 + ", ".join(rows) + ")]\n\n"
-                + f"#text(size: 9pt)[{typ.text('Self-check questions: in the notebook, students commit to an answer and press Check. A first wrong answer gets a hint; a second gets the full feedback. On paper, use the at-a-glance key.')}]")
+                + f"#text(size: 9pt)[{typ.text('Self-check questions: in the notebook, students commit to an answer and press Check. A first wrong answer gets a hint; a second gets the full feedback. On paper, use the at-a-glance key.')}]"
+                + f"\n\n#text(size: 9pt)[{typ.text(self.reading_level_note(texts))}]")
+
+    def reading_level_note(self, texts) -> str:
+        """One line on the lesson's reading level: the whole lesson's grade and its hardest long block."""
+        from ..content import readability
+
+        whole = readability.measure("\n\n".join(t for t in texts if t))
+        hardest = max((b for b in readability.lesson_report(self.lesson.project, self.lesson.name, ("en",))
+                       if b.words > readability.MIN_WORDS), key=lambda b: b.grade, default=None)
+        line = (f"Reading level (Flesch-Kincaid grade): the lesson's student text reads at grade {whole.grade:.1f} "
+                f"overall (target {readability.TARGET})")
+        if hardest is not None:
+            line += (f"; its hardest block of more than {readability.MIN_WORDS} words is at grade "
+                     f"{hardest.grade:.1f} (the tests fail above {readability.GRADE_LIMIT:.0f})")
+        return line + ". Each block's level: civicnb readability."
 
     def glance_key(self) -> str:
         """One or two pages opening the key: every item's number, answer and accepted alternatives."""
