@@ -13,6 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 TEMPLATE = Path(__file__).parent / "templates" / "civicnb.typ"
+# Every handout is tagged and checked against PDF/UA-1 (ISO 14289-1) by Typst as it compiles: alt text on
+# every image, headings in order, table headers, the document's title and language. A handout that
+# fails the check does not build.
+PDF_STANDARDS = ["ua-1"]
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +33,12 @@ def font_files() -> tuple[Path, ...]:
         # other scripts (Arabic, Hebrew, Devanagari, Thai…), so a student's name or answer in them prints;
         # Typst falls back to these only for characters the main fonts lack
         files += sorted(p for p in here.glob("NotoSans?*.ttf") if not p.name.startswith(("NotoSans[", "NotoSans-")))
+    except ImportError:  # pragma: no cover - optional
+        pass
+    try:  # Chinese, Japanese and Korean (Noto Sans CJK): a name or answer in them prints, and passes PDF/UA-1,
+        import manimgx_fonts_cjk  # which fails on any character no font can show
+
+        files += sorted(Path(manimgx_fonts_cjk.__file__).parent.glob("NotoSansCJK*"))
     except ImportError:  # pragma: no cover - optional
         pass
     if not files:  # pragma: no cover
@@ -73,7 +83,8 @@ def compile_pdf(workdir: Path, source: str, assets: dict | None = None, fonts: P
     main = write_sources(workdir, source, assets or {})
     fonts = fonts or fonts_dir(workdir.parent)
     try:
-        return typst.compile(str(main), root=str(workdir), font_paths=[str(fonts)], ignore_system_fonts=True)
+        return typst.compile(str(main), root=str(workdir), font_paths=[str(fonts)], ignore_system_fonts=True,
+                             pdf_standards=PDF_STANDARDS)
     except Exception as e:  # typst raises its own error type with the Typst diagnostics
         raise TypstBuildError(f"Typst could not build {main}: {e}") from None
 

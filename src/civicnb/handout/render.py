@@ -458,7 +458,7 @@ class Renderer:
             cells += [typ.content(typ.text(f"¶{p['n']}")), typ.content(typ.inline(p["summary"]))]
         head = typ.text("Paragraph map: our summary of each paragraph, in our own words.")
         return (f"#block(sticky: true)[#strong[{head}]]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
-                f"stroke: 0.5pt + luma(150), {', '.join(cells)})")
+                f"stroke: 0.5pt + luma(150), table.header([*¶*], [*{typ.text('Our summary')}*]), {', '.join(cells)})")
 
     def source_packet(self) -> str:
         """The teacher-supplied copy of the article, numbered like the paragraph map."""
@@ -485,7 +485,8 @@ class Renderer:
         note = typ.text("Supplied by the teacher for classroom use. Line numbers are the lines of the supplied file; "
                         "¶ numbers match the paragraph map.") + ("" if ok else " " + typ.text(msg))
         return ("#pagebreak()\n#heading(level: 2)[Source packet: the article]\n" + f"#text(size: 9.5pt)[{note}]\n\n"
-                f"#table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 3pt, y: 2.5pt), {', '.join(rows)})")
+                f"#table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 3pt, y: 2.5pt), "
+                f"table.header([#text(size: 8pt)[*Line*]], [*¶*], [*Text*]), {', '.join(rows)})")
 
     def claims_appendix(self) -> str:
         """Teacher edition: the whole claims inventory with verdicts and evidence."""
