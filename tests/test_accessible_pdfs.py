@@ -71,7 +71,7 @@ def test_every_handout_claims_pdf_ua_with_its_language(all_pdfs):
     pdfs = sorted(out.glob("*.pdf"))
     names = {p.name for p in pdfs}
     for lesson in project.lesson_names:   # every edition of every lesson is here
-        assert {f"{lesson}-student.pdf", f"{lesson}-teacher.pdf"} <= names
+        assert {f"{lesson}-student.pdf", f"{lesson}-student-large.pdf", f"{lesson}-teacher.pdf"} <= names
     assert len(pdfs) >= 4 * 2 + 5
     for pdf in pdfs:
         c = ua_claims(pdf.read_bytes())

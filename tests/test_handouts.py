@@ -188,11 +188,11 @@ def test_builds_are_incremental(mini, tmp_path, capsys):
     teacher_md.write_text("## A new note\n\nMore facilitation notes.\n")
     build(mini, out, build_root=tmp_path / "b")
     err = capsys.readouterr().err
-    assert "Building 2 of 2" in err
+    assert "Building 3 of 3" in err  # student, student-large, teacher
     assert "Anewnote" in squash(pdf_text(out / "00-all-kinds-teacher.pdf"))
     (out / "00-all-kinds-student.pdf").unlink()  # a missing output is rebuilt
     build(mini, out, build_root=tmp_path / "b")
-    assert "Building 1 of 2" in capsys.readouterr().err
+    assert "Building 1 of 3" in capsys.readouterr().err
 
 
 def test_figure_outputs_keep_alt_text(mini, tmp_path):

@@ -58,7 +58,7 @@ def read_cache(out_dir: Path) -> dict:
         return {}
 
 
-EDITIONS = ("student", "teacher", "after")
+EDITIONS = ("student", "student-large", "teacher", "after")  # student-large: the large-print packet
 
 
 def has_reveals(project, lesson_name: str) -> bool:
@@ -156,7 +156,10 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
 
             st = render(project, lesson, nb, "student", paper)
             pages = question_pages(build_root / f"{lesson_name}-student-pages-{paper}", st.source, st.assets)
-        r = render(project, lesson, nb, edition, paper, period=period, student_pages=pages)
+        if edition == "student-large":  # the student packet in large print (handout/large.py)
+            r = render(project, lesson, nb, "student", paper, period=period, large=True)
+        else:
+            r = render(project, lesson, nb, edition, paper, period=period, student_pages=pages)
         data = compile_pdf(workdir, r.source, r.assets)
     tmp = pdf.with_suffix(".pdf.tmp")
     tmp.write_bytes(data)

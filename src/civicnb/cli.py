@@ -80,7 +80,9 @@ def cmd_build(args) -> int:
             raise CLIError(str(e)) from None
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file, not a folder; give a folder for the handouts")
-    editions = ("student", "teacher", "after") if args.edition == "all" else (args.edition,)
+    from .build import EDITIONS
+
+    editions = EDITIONS if args.edition == "all" else (args.edition,)
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
     try:
         lessons = [project.lesson(n).name for n in args.lesson] if args.lesson else None
@@ -190,8 +192,9 @@ def main(argv=None) -> int:
                        description="Build the student and teacher handouts of every lesson into handouts/. "
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
-    p.add_argument("--edition", choices=["student", "teacher", "after", "all"], default="all",
-                   help="which handouts: student, teacher, after (the after-the-lesson sheets of boxes that "
+    p.add_argument("--edition", choices=["student", "student-large", "teacher", "after", "all"], default="all",
+                   help="which handouts: student, student-large (the student packet in large print: 18 pt, "
+                        "NN-name-student-large.pdf), teacher, after (the after-the-lesson sheets of boxes that "
                         "answer questions, one per class period: NN-name-after-1.pdf...), or all (default)")
     p.add_argument("--paper", choices=["letter", "a4", "both"], default="letter",
                    help="US Letter (default), A4, or both (A4 files end in -a4.pdf)")

@@ -146,7 +146,8 @@ def normal_words(s: str) -> str:
 
 class Renderer:
     def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None,
-                 size: float | None = None, period: int | None = None, student_pages: dict | None = None):
+                 size: float | None = None, period: int | None = None, student_pages: dict | None = None,
+                 large: bool = False):
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {EDITIONS}")
         self.project, self.lesson, self.edition = project, lesson, edition
@@ -163,6 +164,11 @@ class Renderer:
         self.period = period  # the after sheet / student packet of one class period (None: the whole lesson)
         self._all_cells: list = []
         self.after_only: list = []  # source ids only the after-the-lesson sheets cite (student list: at the end)
+        self.large = large  # the large-print edition (see handout/large.py)
+
+    @property
+    def edition_label(self) -> str:
+        return EDITION_LABEL[self.edition] + (" (large print)" if self.large else "")
 
     @property
     def teacher(self) -> bool:
@@ -173,15 +179,16 @@ class Renderer:
         m = self.lesson.meta
         return "\n\n".join([
             '#import "civicnb.typ": *',
-            typ.call("show: handout.with", title=typ.string(f"Lesson {m['id']}: {m['title']} ({EDITION_LABEL[self.edition]})"),
-                     lesson=typ.string(m["id"]), edition=typ.string(EDITION_LABEL[self.edition]),
-                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m)), paper=typ.string(self.paper))])
+            typ.call("show: handout.with", title=typ.string(f"Lesson {m['id']}: {m['title']} ({self.edition_label})"),
+                     lesson=typ.string(m["id"]), edition=typ.string(self.edition_label),
+                     as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m)), paper=typ.string(self.paper),
+                     **({"large": "true"} if self.large else {}))])
 
     def head(self) -> str:
         """The first student page: title, name line, targets (and vocabulary if no cell shows it)."""
         m = self.lesson.meta
         unit = self.project.unit
-        kicker = f"{unit['title']} · Lesson {m['id']} · {EDITION_LABEL[self.edition]}"
+        kicker = f"{unit['title']} · Lesson {m['id']} · {self.edition_label}"
         if self.period and self.edition == "student":
             kicker += f" · Period {self.period} of {period_count({'cells': self._all_cells})}"
         parts = []
@@ -428,12 +435,14 @@ class Renderer:
         from ..charts import figure_svg
         from ..content.model import figure_sources
 
-        blob = figure_svg(self.project, fig)
+        blob = figure_svg(self.project, fig, large=self.large)
         name = f"fig-{fig['id']}-{hashlib.sha256(blob).hexdigest()[:12]}.svg"
         self.assets[name] = blob
         cap = typ.inline(fig.get("caption") or fig["title"]) + cite_mark(figure_sources(self.project, fig))
         cap += f" #text(size: 8.5pt)[{typ.text('(Data as of ' + fig['as_of'] + '.)')}]"
-        return (f"#figure(image({typ.string(name)}, alt: {typ.string(fig['alt'])}, width: 100%), "
+        # large print: the chart as large as a page allows (its caption may follow on the next page)
+        fit = ', height: 8.2in, fit: "contain"' if self.large else ""
+        return (f"#figure(image({typ.string(name)}, alt: {typ.string(fig['alt'])}, width: 100%{fit}), "
                 f"caption: [{cap}])")
 
     def article_citation(self, art) -> str:
@@ -780,12 +789,17 @@ class Renderer:
             sources = self.sources_list(order, compact=few, after_only=set(self.after_only) if few else set())
         source = (self.preamble() + "\n\n" + self._once(body) + "\n\n" + sources + "\n"
                   + (f"\n{self._once(slips)}\n" if slips else ""))
+        if self.large:
+            from .large import large_print
+
+            source, self.assets["civicnb.typ"] = large_print(source)
         return Rendered(source, dict(self.assets), order)
 
 
 def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None,
-           size: float | None = None, period: int | None = None, student_pages: dict | None = None) -> Rendered:
-    return Renderer(project, lesson, edition, paper, work, size, period, student_pages).render(nb)
+           size: float | None = None, period: int | None = None, student_pages: dict | None = None,
+           large: bool = False) -> Rendered:
+    return Renderer(project, lesson, edition, paper, work, size, period, student_pages, large).render(nb)
 
 
 AFTER_SIZES = (None, 11, 10.5, 10, 9.5, 9)  # the after sheet: student size first, smaller only to fit
