@@ -75,6 +75,7 @@ class Kind:
         import ipywidgets as W
 
         fb = W.HTML()
+        fb.add_class("civicnb-live")  # a persistent live region: each new feedback is announced
         check = W.Button(description=button, icon="check", layout=W.Layout(width="auto"),
                          tooltip="Check your answer (press it when you are ready)")
         check.add_class("civicnb-check")

@@ -61,6 +61,7 @@ class Written(Kind):
                           description="Your answer", rows=rows, continuous_update=True,
                           layout=W.Layout(width="95%"), style={"description_width": "initial"})
         status = W.HTML(_saved_note(area.value))
+        status.add_class("civicnb-live")
 
         def changed(change):
             save({"text": change["new"]})
@@ -115,6 +116,7 @@ class CER(Kind):
                                      rows=3 if part == "claim" else 5, continuous_update=True,
                                      layout=W.Layout(width="95%"), style={"description_width": "6em"})
         status = W.HTML("<small>Your answer saves as you type.</small>")
+        status.add_class("civicnb-live")
 
         def changed(_):
             a = {p: areas[p].value for p, _, _ in self.parts}
@@ -180,6 +182,7 @@ class Scale(Kind):
             controls[st["id"]] = tb
             rows += [W.HTML(f"<p><strong>{n}.</strong> {md_html(st['text'])}</p>"), tb]
         status = W.HTML()
+        status.add_class("civicnb-live")
 
         def changed(_):
             a = {"ratings": {k: c.value for k, c in controls.items() if c.value is not None}}
