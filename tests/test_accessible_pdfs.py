@@ -125,3 +125,10 @@ def test_a_worksheet_with_names_in_any_script_passes(mini, tmp_path):
     text = unicodedata.normalize("NFKC", squash(pdf_text(data)))
     for part in ("李小龙", "김민준", "さくら", "José", "我不知道", "감사합니다"):
         assert unicodedata.normalize("NFKC", squash(part)) in text, (part, text[:300])
+
+
+def test_cjk_fonts_load_only_for_text_that_needs_them():
+    from civicnb.handout.compile import needs_cjk
+
+    assert needs_cjk('#"李小龙";') and needs_cjk("김민준") and needs_cjk("さくら") and needs_cjk("ｶ")
+    assert not needs_cjk('#"José Núñez, ¿qué? Nguyễn — 😀 محمد דוד";')
