@@ -81,3 +81,34 @@ def test_large_print_pdf_is_18_pt_one_column_and_incremental(project, tmp_path, 
     capsys.readouterr()
     build(project, tmp_path, lessons=["01-claims"], editions=("student", "student-large"), build_root=tmp_path / "b")
     assert "All 2 handouts are up to date" in capsys.readouterr().err
+
+
+def _bottom_band_text(pdf, band_pt: float) -> list[str]:
+    """Per page, the text drawn in the bottom ``band_pt`` points (the footer's band), squashed."""
+    out = []
+    for page in PdfReader(pdf).pages:
+        found = []
+
+        def visit(text, cm, tm, font, size):
+            y = tm[5] * cm[3] + cm[5]
+            if text.strip() and y < band_pt:
+                found.append(text)
+
+        page.extract_text(visitor_text=visit)
+        out.append(squash("".join(found)))
+    return out
+
+
+@pytest.mark.slow
+def test_large_print_text_never_runs_into_the_footer(project, tmp_path):
+    """Seen on the page images: the poll slip (kept whole) ran past the page into the footer. Only the
+    footer may be drawn in the bottom margin of a large-print page."""
+    import re
+
+    build(project, tmp_path, editions=("student-large",), quiet=True, build_root=tmp_path / "b")
+    for name in project.lesson_names:
+        pages = _bottom_band_text(tmp_path / f"{name}-student-large.pdf", 1.3 * 72)
+        for n, text in enumerate(pages, 1):
+            rest = re.sub(rf"Lesson{name[:2]}·Largeprint|Page{n}of{len(pages)}|"
+                          r"(Sourcesthrough\w+\d{4}·checked\d+\w+\d{4}|Factsasof[\d-]+)·Sources:page\d+", "", text)
+            assert rest == "", (name, n, text)
