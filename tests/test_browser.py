@@ -320,7 +320,8 @@ class Scale:
 
         labels = ScaleKind().labels(ex)
         pick = len(labels) - 2  # "Agree" on the default scale
-        box.locator(".widget-toggle-buttons").first.get_by_role("button", name=labels[pick], exact=True).click()
+        # a poll statement is a radio group (labextension a11y.ts): its buttons are radios
+        box.locator(".widget-toggle-buttons").first.get_by_role("radio", name=labels[pick], exact=True).click()
         fb = box.locator(".civicnb-feedback[role=status]")
         _expect()(fb).to_contain_text(f"Saved. You answered 1 of {len(ex['statements'])}.", timeout=WAIT_MS)
         assert "Correct" not in fb.inner_text() and "✔" not in fb.inner_text()  # a poll has no right answer

@@ -17,7 +17,7 @@ from .conftest import ROOT
 CONDA_NAMES = {"fastjsonschema": "python-fastjsonschema"}
 # Packages conda-forge does not carry as the Python package we need, so the pip section installs them:
 # the typst Python binding (conda-forge's "typst" is the command-line program) and the font packages.
-PIP_ONLY = {"typst", "fontpkg-atkinson-hyperlegible", "fontpkg-noto-sans", "manimgx-fonts"}
+PIP_ONLY = {"typst", "fontpkg-atkinson-hyperlegible", "fontpkg-noto-sans", "manimgx-fonts", "manimgx-fonts-cjk"}
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,16 @@
  *    while the kernel is restarting, dead or disconnected, so old controls never pretend to work;
  * 3. marks every cell with `data-lm-suppress-shortcuts`, Lumino's own switch for "keys pressed in
  *    here are not command shortcuts": `b`, `d d`, `x`, arrow keys in an exercise reach the exercise;
- * 4. in student mode (a setting, on by default) hides the code of lesson cells entirely.
+ * 4. in student mode (a setting, on by default) hides the code of lesson cells entirely;
+ * 5. gives every widget an accessible name, role and state, keyboard use and announced feedback (a11y.ts).
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { CodeCell, Cell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Widget } from '@lumino/widgets';
+
+import { watchAccessibility } from './a11y';
 
 const PLUGIN_ID = 'civicnb-lab:plugin';
 const LESSON_CELL = 'civicnb-lesson-cell';
@@ -101,6 +104,9 @@ class Lesson {
     this.applyMode();
     this.markCells();
     panel.content.model?.cells.changed.connect(() => this.markCells());
+    // names, roles, states, one tab stop per group and live feedback for every widget (a11y.ts)
+    const a11y = watchAccessibility(panel.content.node);
+    panel.disposed.connect(() => a11y.disconnect());
     const ctx = panel.sessionContext;
     ctx.statusChanged.connect((_, status) => this.onStatus(status));
     ctx.connectionStatusChanged.connect((_, status) => this.onConnection(status));

@@ -70,7 +70,8 @@ def read_cache(out_dir: Path) -> dict:
         return {}
 
 
-EDITIONS = ("student", "teacher", "after", "student-es")  # `civicnb build` (all) adds "slides"
+EDITIONS = ("student", "student-large", "teacher", "after", "student-es")  # `civicnb build` (all) adds "slides"
+# student-large: the large-print packet
 # Editions in another language: edition name -> (the edition rendered, the language). The output is
 # NN-slug-student-es.pdf (per period: NN-slug-student-es-p2.pdf).
 TRANSLATED = {"student-es": ("student", "es")}
@@ -216,7 +217,10 @@ def build_one(project, lesson_name: str, edition: str, paper: str, pdf: Path, bu
 
             st = render(project, lesson, nb, "student", paper)
             pages = question_pages(build_root / f"{lesson_name}-student-pages-{paper}", st.source, st.assets)
-        r = render(project, lesson, nb, edition, paper, period=period, student_pages=pages)
+        if edition == "student-large":  # the student packet in large print (handout/large.py)
+            r = render(project, lesson, nb, "student", paper, period=period, large=True)
+        else:
+            r = render(project, lesson, nb, edition, paper, period=period, student_pages=pages)
         data = compile_pdf(workdir, r.source, r.assets)
     tmp = pdf.with_suffix(".pdf.tmp")
     tmp.write_bytes(data)

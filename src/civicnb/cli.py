@@ -22,6 +22,8 @@ commands:
   i18n sync LANG [LESSON]
                         translation files (lessons/<lesson>/i18n/es.yml): add every new
                         student-facing string, list missing and stale translations
+  readability           the reading level (grade) of every student text block, per language;
+                        fails above grade 11 for a block of more than 60 words
   checklist [FILE]      charged words and who-says-so in any text (FILE, or - for typed/pasted text);
                         a prompt for discussion, not a verdict
   bundle OUT            compile the lessons to JSON with pre-drawn charts (OUT/), for notebooks that
@@ -85,7 +87,9 @@ def cmd_build(args) -> int:
             raise CLIError(str(e)) from None
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file, not a folder; give a folder for the handouts")
-    editions = ("student", "teacher", "after", "student-es", "slides") if args.edition == "all" else (
+    from .build import EDITIONS
+
+    editions = tuple(EDITIONS) + ("slides",) if args.edition == "all" else (
         () if args.edition == "unit" else (args.edition,))
     unit = True if args.edition == "unit" else None
     papers = ("letter", "a4") if args.paper == "both" else (args.paper,)
@@ -241,6 +245,35 @@ def cmd_i18n(args) -> int:
     return 1 if (bad and args.strict) else 0
 
 
+def cmd_readability(args) -> int:
+    from .content import readability as rl
+
+    project = _project(args)
+    langs = rl.LANGS if args.lang == "all" else ("en", args.lang) if args.lang != "en" else ("en",)
+    try:
+        names = ([n if n == "article" else project.lesson(n).name for n in args.lesson] if args.lesson
+                 else list(project.lesson_names) + ["article"])
+    except KeyError as e:
+        raise CLIError(e.args[0]) from None
+    blocks = [b for n in names for b in rl.lesson_report(project, n, langs) if b.lang in langs]
+    for name in names:
+        for lang in langs:
+            mine = [b for b in blocks if b.lesson == name and b.lang == lang]
+            if mine:
+                w, g = rl.reading_load(mine, lang)
+                print(f"{name} [{lang}]: {len(mine)} blocks, {w:,} words, grade {g:.1f} overall "
+                      f"(target {rl.TARGET})")
+    shown = blocks if args.all else [b for b in blocks if b.words > rl.MIN_WORDS]
+    for b in sorted(shown, key=lambda b: -b.grade):
+        print(("FAIL " if b.fails else "     ") + b.line())
+    bad = [b for b in blocks if b.fails]
+    if bad:
+        print(f"\n{len(bad)} block(s) of more than {rl.MIN_WORDS} words read above grade {rl.GRADE_LIMIT:.0f}: "
+              "shorter sentences and plainer words, keeping every fact and its source.", file=sys.stderr)
+        return 1
+    return 0
+
+
 class CLIError(Exception):
     """A problem the user can fix; printed as one line."""
 
@@ -259,9 +292,11 @@ def main(argv=None) -> int:
                        description="Build the student and teacher handouts and the slides of every lesson into handouts/. "
                                    "A handout whose inputs did not change is not rebuilt.")
     p.add_argument("--lesson", action="append", help="only this lesson (e.g. 00); repeatable")
-    p.add_argument("--edition", choices=["student", "teacher", "after", "student-es", "slides", "unit", "all"],
+    p.add_argument("--edition", choices=["student", "student-large", "teacher", "after", "student-es", "slides", "unit",
+                                         "all"],
                    default="all",
-                   help="which handouts: student, teacher, after (the after-the-lesson sheets of boxes that "
+                   help="which handouts: student, student-large (the student packet in large print: 18 pt, "
+                        "NN-name-student-large.pdf), teacher, after (the after-the-lesson sheets of boxes that "
                         "answer questions, one per class period: NN-name-after-1.pdf...), student-es (the "
                         "student edition in Spanish: NN-name-student-es.pdf), slides (a 16:9 deck for the "
                         "projector: NN-name-slides.pdf, the same whatever the paper), unit (the unit guide, "
@@ -328,6 +363,16 @@ def main(argv=None) -> int:
                    help="stale strings whose translation you have checked against the new English (their keys, "
                         "as listed, or 'all'): record them as current, as deleting their en_hash line does")
     q.set_defaults(func=cmd_i18n)
+
+    p = sub.add_parser("readability", help="reading level of every student text block (grade, per language)",
+                       description="The grade level of every block of text a student reads: Flesch-Kincaid for "
+                                   "English, Fernandez-Huerta (read as a grade) for Spanish. Exits 1 when a block "
+                                   "of more than 60 words reads above grade 11.")
+    p.add_argument("--lesson", action="append", help="only this lesson (e.g. 01, or article); repeatable")
+    p.add_argument("--lang", choices=["en", "es", "all"], default="all",
+                   help="which language (default: all; Spanish blocks count once translated)")
+    p.add_argument("--all", action="store_true", help="list every block, not only those of more than 60 words")
+    p.set_defaults(func=cmd_readability)
 
     p = sub.add_parser("checklist", help="charged words and who-says-so in any text (a prompt, not a verdict)",
                        description="Mark charged words and hedges from an editable word list, and list who the "

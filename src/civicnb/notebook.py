@@ -184,6 +184,7 @@ class LessonSession:
         if kind == "exercise":
             k = kind_of(data)
             alert = W.HTML()
+            alert.add_class("civicnb-alert")  # a save that failed is announced at once
             widget = k.widget(data, self.saved.get(item_id), self._saver(item_id, alert), cite=self.cite_html)
             note = self.cite_html(k.prompt_sources(data)) + self.as_of_html(data.get("as_of"))
             label = self.label_of(item_id)
@@ -275,6 +276,7 @@ class LessonSession:
                       continuous_update=True, style={"description_width": "initial"})
         name.add_class("civicnb-name")
         status = W.HTML("" if self.student else f"<small role='status'>{h(t('Type your name first. It saves as you type.', lang))}</small>")
+        status.add_class("civicnb-live")
 
         def save_name(value):
             try:
@@ -358,6 +360,7 @@ class LessonSession:
         button = W.Button(description=t("Save my worksheet as PDF", lang), icon="file-pdf-o", layout=W.Layout(width="auto"),
                           tooltip=t("Makes a PDF of your answers in your work folder", lang))
         out = W.HTML()
+        out.add_class("civicnb-live")
         link = W.Output()  # an output area, so JupyterLab turns the relative link into a download URL
 
         def export(_=None):

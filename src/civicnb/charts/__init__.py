@@ -1,5 +1,6 @@
 """Charts drawn from lesson data files: print-safe (black, grey, line styles and marker shapes, never
-colour alone), colour-blind safe, with alt text from the lesson. Output is SVG with text as paths and
+colour alone), colour-blind safe, each series and every disputed point labelled directly on the chart
+(a reader never has to match a colour or a position to a legend), with alt text from the lesson. Output is SVG with text as paths and
 no dates in it, so the same data always gives the same bytes.
 
 A chart is a function ``(rows, figure_spec) -> matplotlib Figure`` registered in ``CHARTS``; ``rows`` are
@@ -71,12 +72,25 @@ def _cache_key(project, spec) -> str:
     return h.hexdigest()[:32]
 
 
-def figure_svg(project, spec) -> bytes:
-    """The SVG for one figure entry of a lesson (``figures:`` in lesson.yml).
+# The large-print edition prints a chart at the same 7 in width but drawn on a narrower canvas, with
+# larger lettering: (canvas width in inches, font scale). 7.5 pt labels print at about 16 pt.
+LARGE = (4.6, 1.45)
+
+
+def sizes(spec) -> tuple[float, float]:
+    """(canvas width in inches, font scale) for a chart: regular, or large print (``spec["_large"]``)."""
+    return LARGE if spec.get("_large") else (6.8, 1.0)
+
+
+def figure_svg(project, spec, large: bool = False) -> bytes:
+    """The SVG for one figure entry of a lesson (``figures:`` in lesson.yml); ``large``: drawn for the
+    large-print edition (bigger lettering; see :data:`LARGE`).
 
     Drawing a chart costs a matplotlib import and a few hundred milliseconds, so the SVG is cached
     by the hash of its data, its spec and the chart code: in memory, and in build/cache/charts/
     under the project (skipped quietly where that folder cannot be written)."""
+    if large:
+        spec = dict(spec, _large=True)
     key = _cache_key(project, spec)
     if key in _MEMO:
         return _MEMO[key]
@@ -86,7 +100,9 @@ def figure_svg(project, spec) -> bytes:
     except OSError:
         import matplotlib
 
-        style = _style()
+        style = dict(_style())
+        if large:
+            style["font.size"] = style["font.size"] * LARGE[1]
         rows = project.data_csv(spec["data"])
         with matplotlib.rc_context(style):
             svg = render_svg(CHARTS[spec["chart"]](rows, spec))

@@ -110,8 +110,8 @@ def alternatives(meta) -> list[list[str]]:
     return out
 
 
-def words_per_period(lesson, nb: dict) -> list[int]:
-    """Words a student reads in each period: Markdown cells and every item shown. Of a lesson's
+def texts_per_period(lesson, nb: dict) -> list[str]:
+    """The text a student reads in each period: Markdown cells and every item shown. Of a lesson's
     ``alternatives`` (sets of items a student chooses between) only the longest counts. Not counted:
     boxes that answer questions (``reveals``: they are read after the lesson, on their own sheet) and
     the cells that introduce them, the start line (``civicnb-start``: hidden in student mode, shown only
@@ -121,18 +121,25 @@ def words_per_period(lesson, nb: dict) -> list[int]:
     in_alt = {i: n for n, group in enumerate(alts) for i in group}
     out = []
     for cells in split_cells(nb):
-        n = 0
-        alt_words: dict = {}
+        parts: list[str] = []
+        alt_parts: dict = {}
         for cell in cells:
             tags = set((cell.get("metadata") or {}).get("tags") or [])
             if cell.get("cell_type") == "markdown" and not tags & {"teacher", "debrief", "civicnb-start"}:
-                n += words(re.sub(r"[#*_`>|]", " ", _source(cell)))
+                parts.append(re.sub(r"[#*_`>|]", " ", _source(cell)))
             elif _shown(cell) and _shown(cell) != "vocabulary" and not (
                     _shown(cell) in lesson.blocks and lesson.blocks[_shown(cell)].get("reveals")):
-                w = words(item_text(lesson, _shown(cell)))
+                text = item_text(lesson, _shown(cell))
                 if _shown(cell) in in_alt:
-                    alt_words[in_alt[_shown(cell)]] = alt_words.get(in_alt[_shown(cell)], 0) + w
+                    alt_parts.setdefault(in_alt[_shown(cell)], []).append(text)
                 else:
-                    n += w
-        out.append(n + (max(alt_words.values()) if alt_words else 0))
+                    parts.append(text)
+        if alt_parts:
+            parts += max(alt_parts.values(), key=lambda ts: sum(words(t) for t in ts))
+        out.append("\n\n".join(p for p in parts if p))
     return out
+
+
+def words_per_period(lesson, nb: dict) -> list[int]:
+    """Words a student reads in each period (see :func:`texts_per_period`)."""
+    return [words(text) for text in texts_per_period(lesson, nb)]

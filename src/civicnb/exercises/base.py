@@ -80,6 +80,7 @@ class Kind:
 
         lang = lang_of(ex)
         fb = W.HTML()
+        fb.add_class("civicnb-live")  # a persistent live region: each new feedback is announced
         check = W.Button(description=t(button, lang), icon="check", layout=W.Layout(width="auto"),
                          tooltip=t("Check your answer (press it when you are ready)", lang))
         check.add_class("civicnb-check")

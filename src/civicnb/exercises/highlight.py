@@ -102,8 +102,11 @@ class Highlight(Kind):
         check, fb = self.wire_check(ex, buttons, current, save, "Check my highlights",
                                     "Select at least one word first.", bool(chosen))
         words = W.Box(items, layout=W.Layout(display="flex", flex_flow="row wrap"))
+        words.add_class("civicnb-words")  # one group, one tab stop, arrow keys between words (labextension)
+        how = W.HTML(f"<em>{h(self.screen_label(ex))}</em>")
+        how.add_class("civicnb-screen-label")
         src = f"<div><small>{h(ex.get('passage_source'))}</small></div>" if ex.get("passage_source") else ""
-        box = W.VBox([W.HTML(prompt_html(ex)), W.HTML(f"<em>{h(self.screen_label(ex))}</em>"), words, W.HTML(src), check, fb])
+        box = W.VBox([W.HTML(prompt_html(ex)), how, words, W.HTML(src), check, fb])
         box.controls, box.check_button, box.feedback = buttons, check, fb
         return box
 

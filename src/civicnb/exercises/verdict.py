@@ -165,7 +165,8 @@ def _verdict_scale() -> str:
     rows = ", ".join(f"[#strong[{typ.text(l + '. ' + label)}]], [{typ.text(desc)}]"
                      for l, (_, label, desc) in zip(letters(5), verdicts()))
     return typ.call("framed", typ.content(typ.text(t("The five verdicts (for every Check-it card)"))),
-                    typ.content(f"#table(columns: (auto, 1fr), stroke: none, inset: 3pt, {rows})")) + "\n\n"
+                    typ.content(f"#table(columns: (auto, 1fr), stroke: none, inset: 3pt, "
+                                f"table.header([#emph[{typ.text(t('Verdict'))}]], [#emph[{typ.text(t('What it means'))}]]), {rows})")) + "\n\n"
 
 
 ONCE_BLOCKS["verdict-scale"] = _verdict_scale

@@ -64,6 +64,7 @@ class Written(Kind):
                           description=t("Your answer", lang), rows=rows, continuous_update=True,
                           layout=W.Layout(width="95%"), style={"description_width": "initial"})
         status = W.HTML(_saved_note(area.value, lang))
+        status.add_class("civicnb-live")
 
         def changed(change):
             save({"text": change["new"]})
@@ -119,6 +120,7 @@ class CER(Kind):
                                      rows=3 if part == "claim" else 5, continuous_update=True,
                                      layout=W.Layout(width="95%"), style={"description_width": "6em"})
         status = W.HTML(f"<small>{h(t('Your answer saves as you type.', lang))}</small>")
+        status.add_class("civicnb-live")
 
         def changed(_):
             a = {p: areas[p].value for p, _, _ in self.parts}
@@ -186,6 +188,7 @@ class Scale(Kind):
             controls[st["id"]] = tb
             rows += [W.HTML(f"<p><strong>{n}.</strong> {md_html(st['text'])}</p>"), tb]
         status = W.HTML()
+        status.add_class("civicnb-live")
 
         def changed(_):
             a = {"ratings": {k: c.value for k, c in controls.items() if c.value is not None}}
@@ -207,7 +210,8 @@ class Scale(Kind):
             r = (ratings or {}).get(st["id"])
             for i, l in enumerate(labels):
                 cells.append(typ.content(typ.call("circled", typ.string(l), on="true" if r == i else "false")))
-        return typ.call("scaletable", str(len(labels)), typ.array(cells))
+        header = [typ.content(typ.text("Statement"))] + [typ.content(typ.text(l)) for l in labels]
+        return typ.call("scaletable", str(len(labels)), typ.array(cells), header=typ.array(header))
 
     def glance(self, ex):
         return typ.text("No right answer: a private poll (share class counts only)."), ""

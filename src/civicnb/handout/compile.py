@@ -13,6 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 TEMPLATE = Path(__file__).parent / "templates" / "civicnb.typ"
+# Every handout is tagged and checked against PDF/UA-1 (ISO 14289-1) by Typst as it compiles: alt text on
+# every image, headings in order, table headers, the document's title and language. A handout that
+# fails the check does not build.
+PDF_STANDARDS = ["ua-1"]
 
 
 @lru_cache(maxsize=1)
@@ -36,11 +40,32 @@ def font_files() -> tuple[Path, ...]:
     return tuple(files)
 
 
-def fonts_dir(build_root: Path) -> Path:
-    """A folder holding exactly our fonts (hard links or copies), shared by every build in ``build_root``."""
-    target = build_root / ".fonts"
+@lru_cache(maxsize=1)
+def cjk_font_files() -> tuple[Path, ...]:
+    """Noto Sans CJK (Chinese, Japanese, Korean): a name or answer in them prints, and passes PDF/UA-1,
+    which fails on any character no font can show. Large (33 MB) and slow to load (about 0.2 s a
+    compile), so a document gets it only when its source holds such characters (:func:`needs_cjk`)."""
+    try:
+        import manimgx_fonts_cjk
+    except ImportError:  # pragma: no cover - a dependency; without it CJK text fails the check
+        return ()
+    return tuple(sorted(Path(manimgx_fonts_cjk.__file__).parent.glob("NotoSansCJK*")))
+
+
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u9fff\ua960-\ua97f\uac00-\ud7ff"
+                  "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+def needs_cjk(source: str) -> bool:
+    return _CJK.search(source) is not None
+
+
+def fonts_dir(build_root: Path, cjk: bool = False) -> Path:
+    """A folder holding exactly our fonts (hard links or copies), shared by every build in ``build_root``
+    (``cjk``: the CJK fonts' own folder, given to Typst beside the first when a document needs it)."""
+    target = build_root / (".fonts-cjk" if cjk else ".fonts")
     target.mkdir(parents=True, exist_ok=True)
-    for f in font_files():
+    for f in (cjk_font_files() if cjk else font_files()):
         dest = target / f.name
         if not dest.exists() or dest.stat().st_size != f.stat().st_size:
             tmp = dest.with_suffix(".tmp")
@@ -72,8 +97,10 @@ def compile_pdf(workdir: Path, source: str, assets: dict | None = None, fonts: P
 
     main = write_sources(workdir, source, assets or {})
     fonts = fonts or fonts_dir(workdir.parent)
+    paths = [str(fonts)] + ([str(fonts_dir(fonts.parent, cjk=True))] if needs_cjk(source) else [])
     try:
-        return typst.compile(str(main), root=str(workdir), font_paths=[str(fonts)], ignore_system_fonts=True)
+        return typst.compile(str(main), root=str(workdir), font_paths=paths, ignore_system_fonts=True,
+                             pdf_standards=PDF_STANDARDS)
     except Exception as e:  # typst raises its own error type with the Typst diagnostics
         raise TypstBuildError(f"Typst could not build {main}: {e}") from None
 

@@ -154,7 +154,8 @@ def normal_words(s: str) -> str:
 
 class Renderer:
     def __init__(self, project, lesson, edition: str, paper: str = "letter", work: dict | None = None,
-                 size: float | None = None, period: int | None = None, student_pages: dict | None = None):
+                 size: float | None = None, period: int | None = None, student_pages: dict | None = None,
+                 large: bool = False):
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {EDITIONS}")
         self.project, self.lesson, self.edition = project, lesson, edition
@@ -172,6 +173,11 @@ class Renderer:
         self._all_cells: list = []
         self.after_only: list = []  # source ids only the after-the-lesson sheets cite (student list: at the end)
         self.lang = getattr(lesson, "lang", "en")  # a translated lesson (Spanish edition) prints in its language
+        self.large = large  # the large-print edition (see handout/large.py)
+
+    @property
+    def edition_label(self) -> str:
+        return t(EDITION_LABEL[self.edition]) + (" (large print)" if self.large else "")
 
     @property
     def teacher(self) -> bool:
@@ -183,16 +189,17 @@ class Renderer:
         return "\n\n".join([
             '#import "civicnb.typ": *',
             typ.call("show: handout.with", title=typ.string(t("Lesson {id}: {title} ({edition})", id=m['id'],
-                                                                title=m['title'], edition=t(EDITION_LABEL[self.edition]))),
-                     lesson=typ.string(m["id"]), edition=typ.string(t(EDITION_LABEL[self.edition])),
+                                                                title=m['title'], edition=self.edition_label)),
+                     lesson=typ.string(m["id"]), edition=typ.string(self.edition_label),
                      as_of=typ.string(m["as_of"]), dated=typ.string(footer_date(m, self.lesson.sources_through())), paper=typ.string(self.paper),
-                     **({"lang": typ.string(self.lang)} if self.lang != "en" else {}))])
+                     **({"lang": typ.string(self.lang)} if self.lang != "en" else {}),
+                     **({"large": "true"} if self.large else {}))])
 
     def head(self) -> str:
         """The first student page: title, name line, targets (and vocabulary if no cell shows it)."""
         m = self.lesson.meta
         unit = self.project.unit
-        kicker = f"{unit['title']} · {t('Lesson')} {m['id']} · {t(EDITION_LABEL[self.edition])}"
+        kicker = f"{unit['title']} · {t('Lesson')} {m['id']} · {self.edition_label}"
         if self.period and self.edition == "student":
             kicker += " · " + t("Period {n} of {total}", n=self.period, total=period_count({'cells': self._all_cells}))
         parts = []
@@ -268,19 +275,25 @@ class Renderer:
     def timing_table(self) -> str:
         """Steps by class period, the notebook route next to the paper-only route, with each period's
         planned minutes and the words a student reads in it."""
-        from ..content.periods import PERIOD_MINUTES, planned_minutes, step_periods, words_per_period
+        from ..content.periods import PERIOD_MINUTES, planned_minutes, step_periods, texts_per_period
+        from ..content.periods import words as count_words
+        from ..content.readability import measure
 
         m = self.lesson.meta
         periods = step_periods(m)
-        words = words_per_period(self.lesson, {"cells": self._cells})
+        texts = texts_per_period(self.lesson, {"cells": self._cells})
+        words = [count_words(t) for t in texts]   # the reading load: words, and their grade level
+        grades = [measure(t).grade if w else 0.0 for t, w in zip(texts, words)]
         limit = planned_minutes(m)
         length = m.get("period_minutes") or PERIOD_MINUTES
         rows, n = [], 0
         for p, steps in periods.items():
             minutes = sum(s.get("minutes", 0) for s in steps)
             w = words[p - 1] if p - 1 < len(words) else 0
+            g = grades[p - 1] if p - 1 < len(grades) else 0.0
             head = (f"Period {p}" if len(periods) > 1 else "One period") + (
-                f" · {minutes} of {limit} planned minutes (of {length}) · students read about {w:,} words")
+                f" · {minutes} of {limit} planned minutes (of {length}) · students read about {w:,} words"
+                + (f" at grade {g:.1f} (Flesch-Kincaid)" if w else ""))
             rows.append(f"table.cell(colspan: 5, fill: luma(228))[#strong[{typ.text(head)}]]")
             for st in steps:
                 n += 1
@@ -293,7 +306,22 @@ class Renderer:
                 "#table(columns: (auto, 1.15in, auto, 1fr, 1fr), inset: 4pt, align: left + top, "
                 "table.header([*\\#*], [*Step*], [*Min*], [*Notebook route*], [*Paper-only route*]), "
                 + ", ".join(rows) + ")]\n\n"
-                + f"#text(size: 9pt)[{typ.text('Self-check questions: in the notebook, students commit to an answer and press Check. A first wrong answer gets a hint; a second gets the full feedback. On paper, use the at-a-glance key.')}]")
+                + f"#text(size: 9pt)[{typ.text('Self-check questions: in the notebook, students commit to an answer and press Check. A first wrong answer gets a hint; a second gets the full feedback. On paper, use the at-a-glance key.')}]"
+                + f"\n\n#text(size: 9pt)[{typ.text(self.reading_level_note(texts))}]")
+
+    def reading_level_note(self, texts) -> str:
+        """One line on the lesson's reading level: the whole lesson's grade and its hardest long block."""
+        from ..content import readability
+
+        whole = readability.measure("\n\n".join(t for t in texts if t))
+        hardest = max((b for b in readability.lesson_report(self.lesson.project, self.lesson.name, ("en",))
+                       if b.words > readability.MIN_WORDS), key=lambda b: b.grade, default=None)
+        line = (f"Reading level (Flesch-Kincaid grade): the lesson's student text reads at grade {whole.grade:.1f} "
+                f"overall (target {readability.TARGET})")
+        if hardest is not None:
+            line += (f"; its hardest block of more than {readability.MIN_WORDS} words is at grade "
+                     f"{hardest.grade:.1f} (the tests fail above {readability.GRADE_LIMIT:.0f})")
+        return line + ". Each block's level: civicnb readability."
 
     def glance_key(self) -> str:
         """One or two pages opening the key: every item's number, answer and accepted alternatives."""
@@ -438,12 +466,14 @@ class Renderer:
         from ..charts import figure_svg
         from ..content.model import figure_sources
 
-        blob = figure_svg(self.project, fig)
+        blob = figure_svg(self.project, fig, large=self.large)
         name = f"fig-{fig['id']}-{hashlib.sha256(blob).hexdigest()[:12]}.svg"
         self.assets[name] = blob
         cap = typ.inline(fig.get("caption") or fig["title"]) + cite_mark(figure_sources(self.project, fig))
         cap += f" #text(size: 8.5pt)[{typ.text(t('(Data as of {date}.)', date=fig['as_of']))}]"
-        return (f"#figure(image({typ.string(name)}, alt: {typ.string(fig['alt'])}, width: 100%), "
+        # large print: the chart as large as a page allows (its caption may follow on the next page)
+        fit = ', height: 8.2in, fit: "contain"' if self.large else ""
+        return (f"#figure(image({typ.string(name)}, alt: {typ.string(fig['alt'])}, width: 100%{fit}), "
                 f"caption: [{cap}])")
 
     def article_citation(self, art) -> str:
@@ -468,7 +498,7 @@ class Renderer:
             cells += [typ.content(typ.text(f"¶{p['n']}")), typ.content(typ.inline(p["summary"]))]
         head = typ.text(t("Paragraph map: our summary of each paragraph, in our own words."))
         return (f"#block(sticky: true)[#strong[{head}]]\n\n#table(columns: (auto, 1fr), align: (right + top, left + top), "
-                f"stroke: 0.5pt + luma(150), {', '.join(cells)})")
+                f"stroke: 0.5pt + luma(150), table.header([*¶*], [*{typ.text('Our summary')}*]), {', '.join(cells)})")
 
     def source_packet(self) -> str:
         """The teacher-supplied copy of the article, numbered like the paragraph map."""
@@ -495,7 +525,8 @@ class Renderer:
         note = typ.text("Supplied by the teacher for classroom use. Line numbers are the lines of the supplied file; "
                         "¶ numbers match the paragraph map.") + ("" if ok else " " + typ.text(msg))
         return ("#pagebreak()\n#heading(level: 2)[Source packet: the article]\n" + f"#text(size: 9.5pt)[{note}]\n\n"
-                f"#table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 3pt, y: 2.5pt), {', '.join(rows)})")
+                f"#table(columns: (auto, auto, 1fr), stroke: none, inset: (x: 3pt, y: 2.5pt), "
+                f"table.header([#text(size: 8pt)[*Line*]], [*¶*], [*Text*]), {', '.join(rows)})")
 
     def claims_appendix(self) -> str:
         """Teacher edition: the whole claims inventory with verdicts and evidence."""
@@ -808,12 +839,17 @@ class Renderer:
             sources = self.sources_list(order, compact=few, after_only=set(self.after_only) if few else set())
         source = (self.preamble() + "\n\n" + self._once(body) + "\n\n" + sources + "\n"
                   + (f"\n{self._once(slips)}\n" if slips else ""))
+        if self.large:
+            from .large import large_print
+
+            source, self.assets["civicnb.typ"] = large_print(source)
         return Rendered(source, dict(self.assets), order)
 
 
 def render(project, lesson, nb: dict, edition: str, paper: str = "letter", work: dict | None = None,
-           size: float | None = None, period: int | None = None, student_pages: dict | None = None) -> Rendered:
-    return Renderer(project, lesson, edition, paper, work, size, period, student_pages).render(nb)
+           size: float | None = None, period: int | None = None, student_pages: dict | None = None,
+           large: bool = False) -> Rendered:
+    return Renderer(project, lesson, edition, paper, work, size, period, student_pages, large).render(nb)
 
 
 AFTER_SIZES = (None, 11, 10.5, 10, 9.5, 9)  # the after sheet: student size first, smaller only to fit
