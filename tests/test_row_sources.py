@@ -40,7 +40,7 @@ def test_debrief_rows_cite_the_later_events(project):
     cites = _row_cites(box)
     assert len(cites) == len(box["list"]) and all(cites)
     flat = {s for ids in cites for s in ids}
-    for sid in ("ap-2025-12-23-boasberg-ruling", "cbs-2026-02-12-boasberg-return-order",
+    for sid in ("ap-2025-12-23-boasberg-ruling", "ap-2026-02-13-boasberg-return-order",
                 "bloomberglaw-2026-01-22-fifth-circuit-en-banc", "diariocolatino-2026-02-24-extension-48"):
         assert sid in flat, sid
 
