@@ -73,7 +73,8 @@ def test_references_print_as_labels_in_every_view(project):
     note = lesson.exercises["check-07"]["teacher_note"]
     assert "[[" not in note and f"({lesson.label_of('check-15')}, set A)" in note
     assert "[[" not in lesson.teacher_md and "Questions 7–14 (Claims 4, 7, 11, 14, 15, 20, 22 and 24)" in lesson.teacher_md
-    assert "[[" not in json.dumps(lesson.meta, ensure_ascii=False)
+    # an unresolved [[id]] reference (a nested list such as row_sources dumps as [["...", which is fine)
+    assert not re.search(r"\[\[[a-z0-9]", json.dumps(lesson.meta, ensure_ascii=False))
 
 
 def test_check_fails_on_an_unresolved_reference_with_file_and_line(real_copy):

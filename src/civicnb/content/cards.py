@@ -128,16 +128,20 @@ def next_block(lesson):
         events = [e for e in events if e.get("id") in data["select"]]
     events.sort(key=lambda e: str(e.get("date")))
     rows = [f"**{_when(str(e['date']), lang)}.** {' '.join(str(e.get('text', '')).split())}" for e in events]
+    # each event carries its own citation: a student packet prints only a few numbers at one spot,
+    # so one spot for the whole box would leave the newest events without a source
+    row_sources = [list(e.get("sources") or []) for e in events]
     for entry in data.get("log") or []:
         if isinstance(entry, dict):
             rows.append(f"**{_t(lesson, 'Update, {date}.', date=_when(str(entry.get('date')), lang))}** {entry.get('note', '')}")
+            row_sources.append(list(entry.get("sources") or []))
     sources = _uniq(s for e in events for s in e.get("sources") or [])
     sources += [s for entry in data.get("log") or [] if isinstance(entry, dict)
                 for s in entry.get("sources") or [] if s not in sources]
     as_of = max([str(tl.get("as_of") or "")] + [str(x.get("date")) for x in data.get("log") or []
                                                  if isinstance(x, dict)])
     return {"id": NEXT_ID, "title": data.get("title") or _t(lesson, "What happened next"), "text": data.get("intro", ""),
-            "list": rows, "sources": sources, "as_of": as_of or None}
+            "list": rows, "row_sources": row_sources, "sources": sources, "as_of": as_of or None}
 
 
 def card_blocks(lesson) -> dict:

@@ -254,6 +254,22 @@ class Checker:
                 if ids[b.get("id")] == 2:
                     self.add(lf, b.line_of("id"), f"duplicate id {b.get('id')!r} in this lesson")
                 check_item_sources(b, f"{key[:-1]} {b.get('id')!r}", need_as_of=(key == "facts"))
+                rows = b.get("row_sources")
+                if isinstance(rows, list):  # one list of sources per list row, cited where it stands
+                    if len(rows) != len(b.get("list") or []):
+                        self.add(lf, b.line_of("row_sources"),
+                                 f"{key[:-1]} {b.get('id')!r}: row_sources has {len(rows)} entries but list has "
+                                 f"{len(b.get('list') or [])} rows; give one list of sources per row")
+                    listed = set(b.get("sources") or [])
+                    for n, row in enumerate(rows, 1):
+                        if isinstance(row, list) and not row:
+                            self.add(lf, b.line_of("row_sources"),
+                                     f"{key[:-1]} {b.get('id')!r}: row {n} of row_sources cites no source")
+                        for sid in row if isinstance(row, list) else []:
+                            if sid not in listed:
+                                self.add(lf, b.line_of("row_sources"),
+                                         f"{key[:-1]} {b.get('id')!r}: row {n} cites {sid!r}, which is not in "
+                                         "its sources; add it there")
                 if key == "facts" and not b.get("as_of"):
                     pass  # already reported by the schema (required)
         for v in meta.get("vocabulary") or []:

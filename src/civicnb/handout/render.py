@@ -35,6 +35,17 @@ SKIP_IN_PRINT = {"header", "i-can", "essential-question", "save-panel", "sources
 _CITE_RE = re.compile(f"{CITE_MARK}cite:([^{CITE_MARK}]*){CITE_MARK}")
 
 
+def list_with_cites(block: dict) -> str:
+    """A block's list and its citation marks. With ``row_sources`` (one list of source ids per row,
+    e.g. the "what happened next" box) each row is cited where it stands, so a student edition,
+    which prints only a few numbers at one spot, still cites every row; otherwise one mark at the end."""
+    rows, per_row = block.get("list") or [], block.get("row_sources")
+    if rows and isinstance(per_row, list) and len(per_row) == len(rows):
+        return "\n" + "\n".join(f"- {typ.inline(x)}{cite_mark(ids)}" for x, ids in zip(rows, per_row))
+    out = ("\n" + "\n".join(f"- {typ.inline(x)}" for x in rows)) if rows else ""
+    return out + cite_mark(block.get("sources"))
+
+
 @dataclass
 class Rendered:
     source: str
@@ -369,9 +380,7 @@ class Renderer:
                 return ""  # it answers questions in this packet: teacher edition and after-sheet only
             title = typ.content(typ.text(data["title"])) if data.get("title") else "none"
             body = typ.paragraphs(data.get("text", "")) if data.get("text") else ""
-            if data.get("list"):
-                body += "\n" + "\n".join(f"- {typ.inline(x)}" for x in data["list"])
-            body += cite_mark(data.get("sources"))
+            body += list_with_cites(data)
             if data.get("as_of") and self.teacher:
                 body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + data['as_of'] + ')')}]"
             if data.get("teacher_line") and self.teacher:  # e.g. a perspective card's balance mix
@@ -734,9 +743,7 @@ class Renderer:
                           subtitle=typ.content(typ.text(lead)))]
         for b in blocks:
             body = typ.paragraphs(b.get("text", "")) if b.get("text") else ""
-            if b.get("list"):
-                body += "\n" + "\n".join(f"- {typ.inline(x)}" for x in b["list"])
-            body += cite_mark(b.get("sources"))
+            body += list_with_cites(b)
             if b.get("as_of"):
                 body += " " + f"#text(size: 8.5pt)[{typ.text('(as of ' + b['as_of'] + ')')}]"
             note = typ.text(f"Answers {reveal_label(self.lesson, b['reveals'])}.")

@@ -161,4 +161,7 @@ def parent_letter(project, paper: str) -> str:
 
     body = re.sub("\u2063BLANK(\\d+)\u2063", blank, body)
     return "\n\n".join(_preamble(project, "letter to parents and guardians", str(project.unit.get("subtitle") or "A civics unit"), paper)
-                       + ["#set par(spacing: 1.1em)", body]) + "\n"
+                       + ["#set par(spacing: 1.1em)",
+                          # PDF/UA-1: the document's first heading is level 1 (the letter's sections are level 2)
+                          "#show heading.where(level: 1): set text(size: 15pt)",
+                          f"#heading(level: 1)[{typ.text('A letter to parents and guardians')}]", body]) + "\n"
