@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: handouts handouts-a4 test check lab bench install browser-deps labextension clean help
+.PHONY: handouts handouts-a4 test check lab bench install browser-deps labextension clean help site site-deps bench-site
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
@@ -18,6 +18,8 @@ help:
 	@echo "make check      validate the lesson content only"
 	@echo "make lab        open JupyterLab at notebooks/index.ipynb"
 	@echo "make bench      compare handout build speed with nbconvert's PDF routes"
+	@echo "make site       build the static web site (JupyterLite, runs in the browser alone) into site/"
+	@echo "make bench-site measure the site: size, first load, reload (Chromium)"
 	@echo "make labextension  rebuild the JupyterLab extension (student mode) from labextension/ (needs Node.js)"
 
 $(STAMP): pyproject.toml
@@ -38,7 +40,7 @@ handouts-a4: $(STAMP)
 check: $(STAMP)
 	$(BIN)/civicnb check
 
-test: $(STAMP) browser-deps hub-deps
+test: $(STAMP) browser-deps hub-deps site-deps
 	CIVICNB_HUB_USER_ENV=$(HUB_USER_ENV) $(BIN)/python -m pytest
 
 test-hub: $(STAMP) browser-deps hub-deps
@@ -92,6 +94,31 @@ $(HUB_STAMP): pyproject.toml $(STAMP)
 	chmod -R a+rX $(HUB_USER_ENV)
 	touch $@
 
+# The static site (JupyterLite + Pyodide): its builder lives in its own environment (.venv-site, pinned in
+# tools/site/requirements.txt) so the Pyodide kernel's extension never loads in the project's JupyterLab;
+# Pyodide itself comes from npm, installed into tools/site/node_modules from the lock file there.
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed-stamp
+SITE_NODE  := tools/site/node_modules/.package-lock.json
+
+$(SITE_STAMP): tools/site/requirements.txt
+	test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet -r tools/site/requirements.txt
+	touch $@
+
+$(SITE_NODE): tools/site/package.json tools/site/package-lock.json
+	@command -v npm >/dev/null || { echo "site: npm is missing: install Node.js 20 or newer with npm"; exit 1; }
+	cd tools/site && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+site-deps: $(STAMP) $(SITE_STAMP) $(SITE_NODE)
+
+site: handouts site-deps
+	$(BIN)/python tools/build_site.py --jupyter $(SITE_VENV)/bin/jupyter
+
+bench-site: site browser-deps
+	$(BIN)/python benchmarks/bench_site.py
+
 # JupyterLab refuses to start as root unless told; school and laptop users are not root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -114,4 +141,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_handouts.py
 
 clean:
-	rm -rf build handouts/*.pdf handouts/.build-cache.json .pytest_cache test-artifacts
+	rm -rf build site handouts/*.pdf handouts/.build-cache.json .pytest_cache test-artifacts
