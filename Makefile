@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: handouts handouts-a4 test check lab bench install browser-deps labextension clean help site site-deps bench-site
+.PHONY: handouts handouts-a4 test check lab bench bundle install browser-deps labextension clean help site site-deps bench-site
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-hub   only the school JupyterHub test (two students, nbgitpuller, the teacher collects)"
 	@echo "make check      validate the lesson content only"
 	@echo "make lab        open JupyterLab at notebooks/index.ipynb"
+	@echo "make bundle     compile the lessons for the browser (build/civicnb-bundle/ and its wheel in build/wheels/)"
 	@echo "make bench      compare handout build speed with nbconvert's PDF routes"
 	@echo "make site       build the static web site (JupyterLite, runs in the browser alone) into site/"
 	@echo "make bench-site measure the site: size, first load, reload (Chromium)"
@@ -40,7 +41,7 @@ handouts-a4: $(STAMP)
 check: $(STAMP)
 	$(BIN)/civicnb check
 
-test: $(STAMP) browser-deps hub-deps site-deps
+test: $(STAMP) browser-deps hub-deps pyodide-deps site-deps
 	CIVICNB_HUB_USER_ENV=$(HUB_USER_ENV) $(BIN)/python -m pytest
 
 test-hub: $(STAMP) browser-deps hub-deps
@@ -119,6 +120,29 @@ site: handouts site-deps
 bench-site: site browser-deps
 	$(BIN)/python benchmarks/bench_site.py
 
+# The Pyodide test (tests/test_pyodide.py) runs the notebook runtime in real Pyodide under Node: npm's
+# `pyodide` (core runtime only, no CDN) into tests/pyodide/node_modules from the lock file there, and the
+# pure-Python wheels of requirements/pyodide-runtime.txt (PyPI, hash-checked) into tests/pyodide/wheels.
+# Without npm: a note, and the test skips (in CI it fails instead).
+PYODIDE_NPM    := tests/pyodide/node_modules/.package-lock.json
+PYODIDE_WHEELS := tests/pyodide/wheels/.stamp
+
+.PHONY: pyodide-deps
+pyodide-deps: $(STAMP)
+	@if ! command -v npm >/dev/null; then \
+	  echo "pyodide-deps: NOTE: npm (Node.js 20 or newer) is missing: the Pyodide test will be skipped"; \
+	else $(MAKE) --no-print-directory $(PYODIDE_NPM) $(PYODIDE_WHEELS); fi
+
+$(PYODIDE_NPM): tests/pyodide/package.json tests/pyodide/package-lock.json
+	cd tests/pyodide && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(PYODIDE_WHEELS): requirements/pyodide-runtime.txt $(STAMP)
+	rm -rf tests/pyodide/wheels
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --platform any --python-version 3.14 \
+	  --implementation py --abi none --require-hashes -r requirements/pyodide-runtime.txt -d tests/pyodide/wheels
+	touch $@
+
 # JupyterLab refuses to start as root unless told; school and laptop users are not root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -136,6 +160,9 @@ labextension: $(STAMP)
 	  --core-path "$$(../$(BIN)/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" .
 	$(BIN)/python tools/jupyter_data.py --record-hash
 	$(BIN)/python tools/jupyter_data.py
+
+bundle: $(STAMP)
+	$(BIN)/civicnb bundle build/civicnb-bundle --wheel build/wheels
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_handouts.py

@@ -19,6 +19,8 @@ commands:
                         most-missed items
   checklist [FILE]      charged words and who-says-so in any text (FILE, or - for typed/pasted text);
                         a prompt for discussion, not a verdict
+  bundle OUT            compile the lessons to JSON with pre-drawn charts (OUT/), for notebooks that
+                        run without PyYAML or Matplotlib (in the browser); --wheel DIR packs it too
 
 Run `civicnb COMMAND --help` for a command's options. Run from the package folder (the one holding
 lessons/), or set CIVICNB_ROOT.
@@ -128,6 +130,32 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_bundle(args) -> int:
+    from .bundle import bundle_files, write_bundle, write_bundle_wheel
+
+    project = _project(args)
+    if not args.no_check:
+        from .content.check import check_project
+
+        problems = check_project(project)
+        if problems:
+            for p in problems:
+                print(p, file=sys.stderr)
+            print("Not bundling: fix the content problems above first.", file=sys.stderr)
+            return 1
+    files = bundle_files(project)
+    out = write_bundle(project, args.out) if args.out else None
+    if out and not args.quiet:
+        print(f"Wrote the lesson bundle ({len(files)} files) to {out}")
+    if args.wheel:
+        whl = write_bundle_wheel(project, args.wheel, files)
+        if not args.quiet:
+            print(f"Wrote {whl}")
+    if not (args.out or args.wheel):
+        raise CLIError("give a folder for the bundle (civicnb bundle OUT) and/or --wheel DIR")
+    return 0
+
+
 def cmd_checklist(args) -> int:
     from .checklist import ChecklistError, check_text, format_text, load_words
 
@@ -199,6 +227,18 @@ def main(argv=None) -> int:
     p.add_argument("--words", metavar="FILE", help="your own word list (a copy of civicnb/checklist_words.yml)")
     p.set_defaults(func=cmd_checklist)
 
+    p = sub.add_parser("bundle", help="compile the lessons to JSON + pre-drawn charts for the browser",
+                       description="Write every lesson's data as JSON and every chart a notebook shows as SVG into "
+                                   "OUT (replacing an earlier bundle there), so the notebooks run where PyYAML and "
+                                   "Matplotlib are missing (JupyterLite/Pyodide). Set CIVICNB_BUNDLE=OUT, or put OUT "
+                                   "as civicnb-bundle/ beside the notebooks, or install the wheel from --wheel.")
+    p.add_argument("out", nargs="?", type=Path, help="the bundle folder (e.g. build/civicnb-bundle)")
+    p.add_argument("--wheel", type=Path, metavar="DIR",
+                   help="also write the bundle as the wheel civicnb_bundle-VERSION-py3-none-any.whl into DIR")
+    p.add_argument("--no-check", action="store_true", help="skip validating the content first")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_bundle)
+
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
@@ -207,7 +247,7 @@ def main(argv=None) -> int:
 
     try:
         return args.func(args)
-    except (CLIError, ContentError, FileNotFoundError) as e:
+    except (CLIError, ContentError, FileNotFoundError, FileExistsError) as e:
         print(f"civicnb: {_one_line(e)}", file=sys.stderr)
         return 2
     except OSError as e:  # an unwritable folder, a full disk

@@ -24,7 +24,7 @@ import calendar
 from collections import Counter
 
 from .balance import card_line, perspective_mix
-from .yamlload import ContentError, LDict, load_yaml
+from .yamlload import ContentError, LDict
 
 LAW_FILE = "law-cards.yml"
 PERSPECTIVE_FILE = "perspectives.yml"
@@ -36,10 +36,10 @@ MAX_RATIO = 1.5
 
 
 def _load(lesson, name):
-    path = lesson.dir / name
-    if not path.exists():
+    rel = lesson.rel(name)
+    if not lesson.project.has_content(rel):
         return None
-    return load_yaml(path, lesson.rel(name))
+    return lesson.project.load_content(rel)
 
 
 def _when(date: str) -> str:
@@ -107,7 +107,7 @@ def next_block(lesson):
     if not isinstance(data, dict) or not isinstance(data.get("from"), str):
         return None
     rel = data["from"]
-    tl = load_yaml(lesson.project.lessons_dir / rel, f"lessons/{rel}")
+    tl = lesson.project.load_content(f"lessons/{rel}")
     events = [e for e in (tl or {}).get("events") or [] if isinstance(e, dict) and e.get("after_article")]
     if isinstance(data.get("select"), list):  # only these events (ids), e.g. to fit a period's reading
         events = [e for e in events if e.get("id") in data["select"]]
@@ -185,7 +185,7 @@ def check_cards(checker, lesson, as_of):
 
     files = {LAW_FILE: None, PERSPECTIVE_FILE: None, NEXT_FILE: None}
     for name in files:
-        if (lesson.dir / name).exists():
+        if lesson.project.has_content(lesson.rel(name)):
             files[name] = checker.load(lambda n=name: _load(lesson, n), lesson.rel(name))
             if files[name] is not None:
                 _validate(files[name], "cards", name.split(".")[0], checker.problems, (lesson.rel(name), 1))

@@ -124,7 +124,7 @@ class Lesson:
     def raw_meta(self) -> LDict:
         """lesson.yml exactly as written, with ``[[id]]`` references still in its text."""
         lf = self.rel("lesson.yml")
-        meta = expect(load_yaml(self.dir / "lesson.yml", lf), dict, lf, 1, "lesson.yml")
+        meta = expect(self.project.load_content(lf), dict, lf, 1, "lesson.yml")
         if meta is None:
             raise ContentError(lf, 1, "lesson.yml is empty; it needs the lesson's fields (see docs/content-format.md)")
         return meta
@@ -139,11 +139,10 @@ class Lesson:
     @cached_property
     def raw_exercise_list(self) -> list:
         """The exercises exactly as written in exercises.yml (what ``check`` validates)."""
-        path = self.dir / "exercises.yml"
-        if not path.exists():
-            return []
         ef = self.rel("exercises.yml")
-        data = expect(load_yaml(path, ef), dict, ef, 1, "exercises.yml") or {}
+        if not self.project.has_content(ef):
+            return []
+        data = expect(self.project.load_content(ef), dict, ef, 1, "exercises.yml") or {}
         return list(expect(data.get("exercises"), list, ef, data.line_of("exercises"), "exercises") or [])
 
     @cached_property
@@ -348,7 +347,7 @@ class Lesson:
         cache = self.__dict__.setdefault("_data_files", {})
         if name not in cache:
             try:
-                cache[name] = load_yaml(self.dir / name, self.rel(name))
+                cache[name] = self.project.load_content(self.rel(name))
             except ContentError as e:  # remembered, so every later use reports the same problem
                 cache[name] = e
         if isinstance(cache[name], ContentError):
@@ -358,11 +357,10 @@ class Lesson:
     @cached_property
     def claim_list(self) -> list:
         """claims.yml as written (a list, so duplicate ids stay visible to ``check``)."""
-        path = self.dir / "claims.yml"
-        if not path.exists():
-            return []
         cf = self.rel("claims.yml")
-        data = expect(load_yaml(path, cf), dict, cf, 1, "claims.yml") or {}
+        if not self.project.has_content(cf):
+            return []
+        data = expect(self.project.load_content(cf), dict, cf, 1, "claims.yml") or {}
         return [c for c in (expect(data.get("claims"), list, cf, data.line_of("claims"), "claims") or [])
                 if isinstance(c, dict)]
 
@@ -450,6 +448,9 @@ class Lesson:
 
     @property
     def notebook_path(self) -> Path:
+        """The lesson notebook (in a bundle: the list of its ``civicnb.show`` cells, same shape)."""
+        if self.project.bundle is not None:
+            return self.project.bundle.notebook_path(self.name)
         return self.project.root / "notebooks" / f"{self.name}.ipynb"
 
     def input_files(self) -> list[Path]:
@@ -461,10 +462,61 @@ class Lesson:
 class Project:
     root: Path
     _lessons: dict = field(default_factory=dict)
+    # A compiled lesson bundle (civicnb.content.bundled.Bundle) to read instead of the YAML files; then
+    # ``root`` is the bundle's folder. See docs/design-notes.md, "Run time and build time".
+    bundle: object = None
 
     @classmethod
     def find(cls, start=None) -> "Project":
-        return cls(find_root(start))
+        """The lesson package to load: the YAML sources (``lessons/unit.yml`` here or above, or
+        ``$CIVICNB_ROOT``) where PyYAML is installed, else a compiled bundle (``$CIVICNB_BUNDLE`` first
+        of all; see :func:`civicnb.content.bundled.find_bundle`)."""
+        from .bundled import ENV, find_bundle, is_bundle, yaml_available
+
+        if os.environ.get(ENV) or (start is not None and is_bundle(start)):
+            return cls.from_bundle(find_bundle(start))
+        try:
+            root = find_root(start)
+        except FileNotFoundError as e:
+            missing, root = e, None
+        if root is not None and yaml_available():
+            return cls(root)
+        bundle = find_bundle(start)
+        if bundle is not None:
+            return cls.from_bundle(bundle)
+        if root is not None:
+            raise ContentError(f"{root / 'lessons' / 'unit.yml'}", 1,
+                               "PyYAML is not installed here, so the lesson files cannot be read, and no compiled "
+                               "lesson bundle was found: install PyYAML, or make one with `civicnb bundle "
+                               "civicnb-bundle` and set CIVICNB_BUNDLE to it")
+        raise missing
+
+    @classmethod
+    def from_bundle(cls, bundle) -> "Project":
+        from .bundled import activate
+
+        return cls(bundle.root, bundle=activate(bundle))
+
+    # -- reading content files (the YAML sources, or their JSON twins in a bundle) -----------------
+    def has_content(self, rel: str) -> bool:
+        """Whether the package has content file ``rel`` (``lessons/01-claims/claims.yml``)."""
+        if self.bundle is not None:
+            return self.bundle.has(rel)
+        return (self.root / rel).exists()
+
+    def load_content(self, rel: str):
+        """The data of content file ``rel``: its YAML, or in a bundle the same data compiled to JSON."""
+        if self.bundle is not None:
+            return self.bundle.load(rel)
+        return load_yaml(self.root / rel, rel)
+
+    def chart_svg(self, lesson: "Lesson", spec) -> bytes:
+        """A figure's chart as SVG: drawn from its data (Matplotlib), or pre-drawn in a bundle."""
+        if self.bundle is not None:
+            return self.bundle.chart(lesson.name, spec.get("id"), getattr(self, "lang", None))
+        from ..charts import figure_svg
+
+        return figure_svg(self, spec)
 
     @property
     def lessons_dir(self) -> Path:
@@ -472,8 +524,7 @@ class Project:
 
     @cached_property
     def unit(self) -> LDict:
-        unit = expect(load_yaml(self.lessons_dir / "unit.yml", "lessons/unit.yml"), dict, "lessons/unit.yml", 1,
-                      "unit.yml")
+        unit = expect(self.load_content("lessons/unit.yml"), dict, "lessons/unit.yml", 1, "unit.yml")
         if unit is None:
             raise ContentError("lessons/unit.yml", 1, "unit.yml is empty; it needs title and lessons")
         lessons = expect(unit.get("lessons"), list, "lessons/unit.yml", unit.line_of("lessons"), "lessons")
@@ -485,7 +536,7 @@ class Project:
     @cached_property
     def source_list(self) -> list:
         sf = "lessons/sources.yml"
-        data = expect(load_yaml(self.lessons_dir / "sources.yml", sf), dict, sf, 1, "sources.yml") or {}
+        data = expect(self.load_content(sf), dict, sf, 1, "sources.yml") or {}
         return list(expect(data.get("sources"), list, sf, data.line_of("sources"), "sources") or [])
 
     @cached_property
@@ -512,9 +563,8 @@ class Project:
     @cached_property
     def article(self):
         """lessons/article/article.yml (citation, paragraph map, images, phrases), or None."""
-        path = self.lessons_dir / "article" / "article.yml"
         af = "lessons/article/article.yml"
-        return expect(load_yaml(path, af), dict, af, 1, "article.yml") if path.exists() else None
+        return expect(self.load_content(af), dict, af, 1, "article.yml") if self.has_content(af) else None
 
     def article_copy(self) -> Path | None:
         """A teacher-supplied full copy of the article: $CIVICNB_ARTICLE, else lessons/article/copy.txt.

@@ -8,14 +8,8 @@ say ``lessons/00-x/exercises.yml:14``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from pathlib import Path
-
-import yaml
-
-try:  # the C loader is much faster where PyYAML was built with libyaml
-    _Base = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover
-    _Base = yaml.SafeLoader
 
 
 class LDict(dict):
@@ -41,53 +35,62 @@ class LList(list):
             return self.line
 
 
-class _Loader(_Base):
-    def construct_object(self, node, deep=False):
-        # A node built before is an alias (*name). Lesson files never need them, and nested aliases
-        # ("billion laughs") make a small file expand into a structure too big to walk.
-        if node in self.constructed_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases (*name) are not allowed in lesson files; write the value out",
-                node.start_mark)
-        return super().construct_object(node, deep=deep)
+@functools.lru_cache(maxsize=1)
+def _loader_class():
+    """The safe loader with line information, built on first use: ``import yaml`` stays off the
+    import path, so the notebook runtime loads lessons from a compiled bundle (JSON) where PyYAML
+    is not installed (in the browser, under Pyodide)."""
+    import yaml
 
+    try:  # the C loader is much faster where PyYAML was built with libyaml
+        base = yaml.CSafeLoader  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover
+        base = yaml.SafeLoader
 
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    d = LDict()
-    d.file = loader._civicnb_file
-    d.line = node.start_mark.line + 1
-    d.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise yaml.constructor.ConstructorError(
-                None, None, "mapping keys must be plain words", key_node.start_mark)
-        if key in d:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        d[key] = loader.construct_object(value_node, deep=True)
-        d.lines[key] = key_node.start_mark.line + 1
-    return d
+    class _Loader(base):
+        def construct_object(self, node, deep=False):
+            # A node built before is an alias (*name). Lesson files never need them, and nested aliases
+            # ("billion laughs") make a small file expand into a structure too big to walk.
+            if node in self.constructed_objects:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "YAML aliases (*name) are not allowed in lesson files; write the value out",
+                    node.start_mark)
+            return super().construct_object(node, deep=deep)
 
+    def _construct_mapping(loader, node):
+        loader.flatten_mapping(node)
+        d = LDict()
+        d.file = loader._civicnb_file
+        d.line = node.start_mark.line + 1
+        d.lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "mapping keys must be plain words", key_node.start_mark)
+            if key in d:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            d[key] = loader.construct_object(value_node, deep=True)
+            d.lines[key] = key_node.start_mark.line + 1
+        return d
 
-def _construct_sequence(loader, node):
-    items = LList(loader.construct_object(child, deep=True) for child in node.value)
-    items.file = loader._civicnb_file
-    items.line = node.start_mark.line + 1
-    items.lines = [child.start_mark.line + 1 for child in node.value]
-    return items
+    def _construct_sequence(loader, node):
+        items = LList(loader.construct_object(child, deep=True) for child in node.value)
+        items.file = loader._civicnb_file
+        items.line = node.start_mark.line + 1
+        items.lines = [child.start_mark.line + 1 for child in node.value]
+        return items
 
+    def _construct_timestamp(loader, node):
+        # Keep dates as ISO strings: they print as written and compare as strings.
+        value = loader.construct_scalar(node)
+        return str(value)
 
-def _construct_timestamp(loader, node):
-    # Keep dates as ISO strings: they print as written and compare as strings.
-    value = loader.construct_scalar(node)
-    return str(value)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    return _Loader
 
 
 class ContentError(Exception):
@@ -105,8 +108,12 @@ def load_yaml(path: str | Path, display: str | None = None):
     """
     path = Path(path)
     name = display or str(path)
+    try:
+        import yaml
+    except ImportError:  # in the browser (Pyodide): no PyYAML, the data comes from the compiled bundle
+        return _from_bundle(path, name)
     text = read_text_file(path, name)
-    loader = _Loader(text)
+    loader = _loader_class()(text)
     loader._civicnb_file = name
     try:
         return loader.get_single_data()
@@ -121,6 +128,24 @@ def load_yaml(path: str | Path, display: str | None = None):
         raise ContentError(name, 1, "nested too deeply to be a lesson file") from None
     finally:
         loader.dispose()
+
+
+
+def _from_bundle(path: Path, name: str):
+    """Without PyYAML, a package data file (``civicnb/checklist_words.yml``, ``civicnb/i18n/ui.yml``) is
+    read from the lesson bundle in use, where ``civicnb bundle`` stored it as JSON."""
+    from .bundled import active
+
+    pkg = Path(__file__).resolve().parents[1]
+    try:
+        rel = path.resolve().relative_to(pkg).as_posix()
+    except (ValueError, OSError):
+        rel = None
+    bundle = active() if rel else None
+    if bundle is None:
+        raise ContentError(name, 1, "PyYAML is not installed here, so YAML files cannot be read; load the lessons "
+                                    "from a compiled bundle (`civicnb bundle FOLDER`, see docs/design-notes.md)")
+    return bundle.package_data(rel)
 
 
 MAX_CONTENT_BYTES = 5 * 1024 * 1024

@@ -35,6 +35,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -54,6 +55,19 @@ _MISSING = object()
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _umask_mode(fd: int) -> None:
+    """Give a file this process just created the permissions the umask allows, where the file system
+    does not: Emscripten's (Pyodide, in the browser) creates every file 0o666 whatever the umask.
+    Elsewhere the OS has done it already and nothing changes (reading the umask means setting it,
+    which is not thread-safe, so it is done only there; Pyodide runs Python in one thread)."""
+    if sys.platform != "emscripten":
+        return
+    mask = os.umask(0o022)
+    os.umask(mask)
+    with contextlib.suppress(OSError):
+        os.fchmod(fd, 0o666 & ~mask)
 
 
 # -- names ---------------------------------------------------------------------------------------
@@ -375,6 +389,7 @@ class WorkStore:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.folder / f".{self.path.name}.lock",
                          os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            _umask_mode(fd)
         except OSError as e:
             if write:
                 raise
@@ -453,6 +468,7 @@ class WorkStore:
         payload = json.dumps(clean(data), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
         tmp = self.folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        _umask_mode(fd)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
