@@ -47,7 +47,7 @@ WHEEL_CACHE = WORK / "wheel-cache"
 #: what the kernel imports at start (jupyterlite-pyodide-kernel 0.8.6 worker: micropip, piplite, then
 #: ipykernel, comm, pyodide-kernel, jedi, ipython) and what the lessons import; all are preloaded
 PRELOAD = ["micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython",
-           "widgetsnbextension", "jupyterlab-widgets", "ipywidgets", "civicnb"]
+           "widgetsnbextension", "jupyterlab-widgets", "ipywidgets", "civicnb", "civicnb-bundle"]
 #: packages of Pyodide's lock that the site ships (with their dependencies, from the lock)
 FROM_LOCK = ["micropip", "ipython", "jedi", "traitlets"]
 #: the lock entries' dependencies for wheels that are not in Pyodide's lock
@@ -59,7 +59,8 @@ EXTRA_DEPENDS = {
     "ipykernel": [],
     "piplite": ["micropip"],
     "widgetsnbextension": [],
-    "civicnb": ["ipywidgets"],
+    "civicnb": ["ipywidgets", "civicnb-bundle"],
+    "civicnb-bundle": [],
 }
 #: files of the npm package the site does not need (source maps, the demo consoles, type files)
 SKIP_NODE_FILES = re.compile(r"(\.map|\.d\.ts|^console.*\.html|^README\.md)$")
@@ -216,6 +217,18 @@ def assemble_pyodide(lite: Path, kernel_wheels: Path) -> list[str]:
     civ = build_civicnb_wheel(WORK / "civicnb-wheel")
     shutil.copy2(civ, out / civ.name)
     packages["civicnb"] = lock_entry(civ, EXTRA_DEPENDS["civicnb"])
+    # the lessons compiled for the browser (JSON, pre-drawn charts): `civicnb bundle --wheel`
+    bundle_dir = WORK / "bundle-wheel"
+    if bundle_dir.exists():
+        shutil.rmtree(bundle_dir)
+    r = subprocess.run([str(Path(sys.executable).parent / "civicnb"), "bundle", "--wheel", str(bundle_dir)],
+                       capture_output=True, text=True, cwd=ROOT)
+    wheels = sorted(bundle_dir.glob("civicnb_bundle-*.whl")) if bundle_dir.is_dir() else []
+    if r.returncode or not wheels:
+        sys.stderr.write(r.stdout[-3000:] + r.stderr[-3000:])
+        raise BuildError("`civicnb bundle --wheel` failed (its output is above): fix the lesson content first")
+    shutil.copy2(wheels[0], out / wheels[0].name)
+    packages["civicnb-bundle"] = lock_entry(wheels[0], EXTRA_DEPENDS["civicnb-bundle"], "civicnb-bundle")
     missing = [p for p in PRELOAD if p not in packages]
     if missing:
         raise BuildError(f"the site would lack {', '.join(missing)}: check tools/site/ and the Pyodide kernel's wheels")
