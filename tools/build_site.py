@@ -259,6 +259,14 @@ def write_lite_project(lite: Path) -> None:
     files.mkdir(parents=True)
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         shutil.copy2(nb, files / nb.name)
+    # The work folder is part of the site, so the kernel's first save does not have to create it (creating
+    # a folder makes JupyterLite probe "Untitled Folder" on the web server: a 404 in the console) and its
+    # listing is there to read. What the student saves lives in the browser, beside this note.
+    (files / "my-work").mkdir()
+    (files / "my-work" / "README.md").write_text(
+        "# Your work\n\nYour answers are saved in this folder, inside this web browser on this computer "
+        "(not on the web site and not on a server). Clearing the browser's data deletes them. To keep a "
+        "copy or move to another computer, use **Download my work file** at the end of each lesson.\n")
     kernel = "@jupyterlite/pyodide-kernel-extension:kernel"
     config = {
         "jupyter-lite-schema-version": 0,
