@@ -25,3 +25,44 @@ def test_store_saves_where_fcntl_has_no_flock(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(store)
+
+
+def _session(tmp_path, monkeypatch, project_root):
+    monkeypatch.chdir(tmp_path)
+    from civicnb.notebook import LessonSession
+
+    return LessonSession("00", work_dir=tmp_path / "my-work", root=ROOT)
+
+
+def test_work_file_download_and_load(tmp_path, monkeypatch, project):
+    """Download gives the work file's bytes; Load refuses a damaged file or another lesson's with one
+    line, changes nothing then, and keeps the earlier file when it replaces it."""
+    import base64
+    import re
+
+    from civicnb.workfile import download_link, load_work_file
+
+    s = _session(tmp_path, monkeypatch, project)
+    ex_id = next(i for i, ex in s.lesson.exercises.items() if ex.get("kind") == "short_answer")
+    s.store.set_student("Ana B.")
+    s.store.save(ex_id, {"text": "mine"})
+    link = download_link(s.store)
+    raw = base64.b64decode(re.search(r"base64,([^']+)'", link).group(1))
+    assert raw == s.store.path.read_bytes()
+    before = s.store.path.read_bytes()
+    for bad, why in [(b"\xff\xfe", "not UTF-8"), (b"[]", "not a civicnb work file"),
+                     (raw.replace(b"00-before-we-begin", b"01-claims"), "lesson '01-claims'")]:
+        try:
+            load_work_file(s, bad, "x.json")
+        except ValueError as e:
+            assert why in str(e) and "\n" not in str(e), e
+        else:
+            raise AssertionError(f"loaded {bad[:20]!r}")
+        assert s.store.path.read_bytes() == before
+    other = json.loads(raw)
+    other["answers"][ex_id] = {"value": {"text": "from the other computer"}}
+    msg = load_work_file(s, json.dumps(other).encode(), "00-before-we-begin.json")
+    assert "Loaded 1 answer" in msg and "before-load-" in msg
+    assert json.loads(s.store.path.read_text())["answers"][ex_id]["value"]["text"] == "from the other computer"
+    kept = list(s.store.path.parent.glob("*.before-load-*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes() == before

@@ -313,6 +313,11 @@ class LessonSession:
                 if not self.store.path.exists():  # nothing answered yet: an empty worksheet is still a worksheet
                     self.store.set_student(self.student)
                 pdf = Path(export_worksheet(self.project, self.store.path))
+            except ImportError:  # the browser (static site): no Typst there
+                out.value = ("<div role='alert'>This web version of the lessons cannot make the PDF itself. Press "
+                             "<strong>Download my work file</strong> below and hand the file in as your teacher "
+                             "asks: your teacher turns it into your worksheet PDF.</div>")
+                return
             except Exception as e:  # show, never crash the notebook
                 out.value = f"<div role='alert'>Could not make the PDF: {h(e)}</div>"
                 return
@@ -329,8 +334,11 @@ class LessonSession:
             self.last_pdf = str(pdf)
 
         button.on_click(export)
-        box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out, link])
-        box.controls, box.export = {"button": button}, export
+        from .workfile import panel as workfile_panel  # Download / Load my work file (site: browser storage)
+
+        files = workfile_panel(self)
+        box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out, link, files])
+        box.controls, box.export = {"button": button, **files.controls}, export
         return box
 
     def _article_text(self):
