@@ -3,9 +3,11 @@ JupyterLite's Pyodide kernel), the GitHub Pages workflow, and the site build's o
 from __future__ import annotations
 
 import importlib
+import re
 import json
 import sys
 import types
+from pathlib import Path
 
 from .conftest import ROOT
 
@@ -66,3 +68,28 @@ def test_work_file_download_and_load(tmp_path, monkeypatch, project):
     assert json.loads(s.store.path.read_text())["answers"][ex_id]["value"]["text"] == "from the other computer"
     kept = list(s.store.path.parent.glob("*.before-load-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == before
+
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def _check_workflow(path):
+    import subprocess
+
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    return subprocess.run([str(exe), "--builtin-schema", "vendor.github-workflows", str(path)],
+                          capture_output=True, text=True)
+
+
+def test_pages_workflow_is_valid_and_builds_the_site(tmp_path):
+    """The GitHub Actions workflow passes the GitHub-workflow schema that check-jsonschema vendors (no
+    network), builds with `make site` and publishes site/ with the permissions Pages needs; a broken
+    copy fails the same check (so the check can fail)."""
+    r = _check_workflow(WORKFLOW)
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = WORKFLOW.read_text()
+    assert "run: make site" in text and re.search(r"upload-pages-artifact@v\d+\n\s+with:\n\s+path: site\n", text)
+    assert "pages: write" in text and "id-token: write" in text and "actions/deploy-pages@" in text
+    broken = tmp_path / "pages.yml"
+    broken.write_text(text.replace("runs-on: ubuntu-24.04", "runs_on: ubuntu-24.04", 1))
+    assert _check_workflow(broken).returncode != 0
