@@ -115,6 +115,7 @@ class Browser:
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.page.on("dialog", lambda d: d.accept())
         self.page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
                      else self.problems.append(f"request to another host: {r.url}"))
