@@ -6,10 +6,11 @@ request to any other host blocked (route abort) and counted; the test fails on a
 any browser console error. For every lesson: open it from the landing page's link, wait until the lesson
 runs by itself in the browser's Python, type a name, answer one exercise of each kind the lessons have
 (Check pressed where there is one, the feedback checked), reload the page and find every answer back.
-Then the browser is closed and started again with the same profile (answers still there), the work file
+Then the browser is closed and started again with the same profile (answers still there); "Save my
+worksheet as PDF" makes the PDF in the browser (Typst in WebAssembly) and it is downloaded; the work file
 is downloaded with "Download my work file" and turned into the worksheet PDF with ``civicnb
-export-work`` (the teacher's route; the text is checked), and the file is loaded into a fresh browser
-with "Load my work file".
+export-work`` (the server's route): its text is checked, and the browser's PDF must have the same name
+and the same text; last, the work file is loaded into a fresh browser with "Load my work file".
 
 Needs /usr/bin/chromium and the site builder (.venv-site, tools/site/node_modules: ``make site-deps``,
 which ``make test`` runs). Without them the test skips, except in CI, where it fails.
@@ -115,7 +116,7 @@ class Browser:
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.context.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.page.on("dialog", lambda d: d.accept())
         self.page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
                      else self.problems.append(f"request to another host: {r.url}"))
@@ -200,11 +201,18 @@ def test_site_in_the_browser(site, tmp_path):
             ex = lesson.exercises[item]
             DRIVERS[ex["kind"]].restored(page, page.locator(f".civicnb-item-{item}"), ex, value)
 
-        # in the browser the PDF button sends the student to the work file
+        # Save my worksheet as PDF, in the browser (Typst in WebAssembly)
         panel = page.locator(".civicnb-item-save-panel")
         panel.scroll_into_view_if_needed()
         panel.get_by_role("button", name="Save my worksheet as PDF").click()
-        _expect()(panel.locator("[role=alert]")).to_contain_text("Download my work file")
+        pdf_link = panel.locator("a.civicnb-worksheet-pdf")
+        _expect()(pdf_link).to_be_attached(timeout=WAIT_MS * 3)
+        with page.expect_download() as d:
+            pdf_link.click()
+        browser_pdf = tmp_path / "browser" / d.value.suggested_filename
+        browser_pdf.parent.mkdir()
+        d.value.save_as(browser_pdf)
+        assert browser_pdf.read_bytes()[:5] == b"%PDF-"
         # Download my work file, and the teacher's worksheet from it
         panel.get_by_role("button", name="Download my work file").click()
         link = panel.locator("a.civicnb-download-work")
@@ -232,6 +240,9 @@ def test_site_in_the_browser(site, tmp_path):
         written = [v["text"] for v in answers[first.name].values() if isinstance(v, dict) and "text" in v]
         for w in written:
             assert " ".join(w.split()[:4]) in " ".join(text.split()), w
+        # the browser's PDF is the server route's worksheet: same name, same text
+        assert browser_pdf.name == sheets[0].name
+        assert " ".join(pdf_text(browser_pdf).split()) == " ".join(text.split())
 
         # Load my work file into a fresh browser (another computer): the answers come back
         b = Browser(pw, tmp_path / "profile-2", site["url"])

@@ -41,13 +41,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC = ROOT / "tools" / "site"
 NODE_PYODIDE = SITE_SRC / "node_modules" / "pyodide"
+NODE_TYPST = SITE_SRC / "node_modules" / "@myriaddreamin" / "typst-ts-web-compiler" / "pkg"
 WORK = ROOT / "build" / "site"
 WHEEL_CACHE = WORK / "wheel-cache"
 
 #: what the kernel imports at start (jupyterlite-pyodide-kernel 0.8.6 worker: micropip, piplite, then
 #: ipykernel, comm, pyodide-kernel, jedi, ipython) and what the lessons import; all are preloaded
 PRELOAD = ["micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython",
-           "widgetsnbextension", "jupyterlab-widgets", "ipywidgets", "civicnb", "civicnb-bundle"]
+           "widgetsnbextension", "jupyterlab-widgets", "ipywidgets", "civicnb", "civicnb-bundle", "mistune"]
 #: packages of Pyodide's lock that the site ships (with their dependencies, from the lock)
 FROM_LOCK = ["micropip", "ipython", "jedi", "traitlets"]
 #: the lock entries' dependencies for wheels that are not in Pyodide's lock
@@ -61,6 +62,7 @@ EXTRA_DEPENDS = {
     "widgetsnbextension": [],
     "civicnb": ["ipywidgets", "civicnb-bundle"],
     "civicnb-bundle": [],
+    "mistune": [],
 }
 #: files of the npm package the site does not need (source maps, the demo consoles, type files)
 SKIP_NODE_FILES = re.compile(r"(\.map|\.d\.ts|^console.*\.html|^README\.md)$")
@@ -242,6 +244,25 @@ def assemble_pyodide(lite: Path, kernel_wheels: Path) -> list[str]:
     return PRELOAD
 
 
+def assemble_typst(site: Path) -> None:
+    """static/typst/: Typst compiled to WebAssembly (npm) and the fonts the native route uses, for
+    "Save my worksheet as PDF" in the browser (src/civicnb/handout/browser.py)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from civicnb.handout.compile import fonts_dir
+
+    if not (NODE_TYPST / "typst_ts_web_compiler_bg.wasm").is_file():
+        raise BuildError("tools/site/node_modules/@myriaddreamin/typst-ts-web-compiler is missing: run `make site`")
+    out = site / "static" / "typst"
+    (out / "fonts").mkdir(parents=True)
+    for name in ("typst_ts_web_compiler.mjs", "typst_ts_web_compiler_bg.wasm"):
+        shutil.copy2(NODE_TYPST / name, out / name)
+    fonts = fonts_dir(WORK / "fonts-build")
+    names = sorted(p.name for p in fonts.iterdir() if p.suffix.lower() in (".ttf", ".otf"))
+    for name in names:
+        shutil.copyfile(fonts / name, out / "fonts" / name)
+    (out / "fonts.json").write_text(json.dumps(names) + "\n")
+
+
 def lessons() -> list[tuple[str, str]]:
     """(notebook file name, title) of every lesson notebook, in order."""
     out = []
@@ -303,6 +324,9 @@ def landing_page(out: Path) -> None:
     page = template.replace("<!--LESSONS-->", items).replace("<!--HANDOUTS-->", rows)
     (out / "index.html").write_text(page)
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve every file as it is
+    icon = out / "lab" / "favicon.ico"
+    if icon.is_file():  # browsers ask for /favicon.ico on a reload: a 404 there is a console error
+        shutil.copyfile(icon, out / "favicon.ico")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         if r.returncode:
             sys.stderr.write(r.stdout[-4000:] + r.stderr[-4000:])
             raise BuildError("jupyter lite build failed (its output is above)")
+        assemble_typst(out)  # jupyter lite build copies only its own static files: this goes in after it
         landing_page(out)
     except BuildError as e:
         print(f"make site: {e}", file=sys.stderr)

@@ -313,8 +313,13 @@ class LessonSession:
                 if not self.store.path.exists():  # nothing answered yet: an empty worksheet is still a worksheet
                     self.store.set_student(self.student)
                 pdf = Path(export_worksheet(self.project, self.store.path))
-            except ImportError:  # the browser (static site): no Typst there
-                out.value = ("<div role='alert'>This web version of the lessons cannot make the PDF itself. Press "
+            except ImportError:  # the browser (static site): no native Typst there; its WebAssembly build
+                from .handout.browser import in_browser
+
+                if in_browser():
+                    self._browser_pdf(out)
+                    return
+                out.value = ("<div role='alert'>This version of the lessons cannot make the PDF itself. Press "
                              "<strong>Download my work file</strong> below and hand the file in as your teacher "
                              "asks: your teacher turns it into your worksheet PDF.</div>")
                 return
@@ -340,6 +345,32 @@ class LessonSession:
         box = W.VBox([W.HTML("<p>When you finish, save a copy of your answers as a PDF.</p>"), button, out, link, files])
         box.controls, box.export = {"button": button, **files.controls}, export
         return box
+
+    def _browser_pdf(self, out):
+        """The worksheet PDF made in the browser (Typst in WebAssembly), offered as a download link."""
+        import asyncio
+        import base64
+
+        from .handout.browser import export_worksheet_browser
+
+        out.value = ("<small role='status'>Making your PDF… The first time takes up to a minute (the browser "
+                     "loads the PDF maker).</small>")
+
+        async def run():
+            try:
+                pdf = await export_worksheet_browser(self.project, self.store.path)
+                data = base64.b64encode(pdf.read_bytes()).decode("ascii")
+            except Exception as e:  # show, never crash the notebook
+                out.value = (f"<div role='alert'>Could not make the PDF: {h(e)}. Press <strong>Download my work "
+                             "file</strong> below and hand that in instead.</div>")
+                return
+            name = html.escape(pdf.name, quote=True)
+            out.value = (f"<div role='status'>Done: <a class='civicnb-worksheet-pdf' href='data:application/pdf;base64,"
+                         f"{data}' download='{name}'>Download {h(pdf.name)}</a>. Hand it in as your teacher asks "
+                         "(print it, or upload the PDF).</div>")
+            self.last_pdf = str(pdf)
+
+        self._pdf_task = asyncio.ensure_future(run())
 
     def _article_text(self):
         """The full article where a teacher supplied a copy; otherwise a note, and an upload box for the
