@@ -93,3 +93,15 @@ def test_pages_workflow_is_valid_and_builds_the_site(tmp_path):
     broken = tmp_path / "pages.yml"
     broken.write_text(text.replace("runs-on: ubuntu-24.04", "runs_on: ubuntu-24.04", 1))
     assert _check_workflow(broken).returncode != 0
+
+
+def test_browser_warns_when_work_is_not_kept(tmp_path, monkeypatch):
+    """In the browser kernel the work folder must be on the browser-storage drive (/drive); elsewhere
+    (service workers blocked) answers live in memory only, and the lesson must say so."""
+    from civicnb.workfile import browser_storage_warnings
+
+    assert browser_storage_warnings(tmp_path) == []  # not in a browser: nothing to say
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    assert browser_storage_warnings("/drive/my-work") == []
+    (msg,) = browser_storage_warnings("/home/pyodide/my-work")
+    assert "not keeping your answers" in msg and "/home/pyodide/my-work" in msg

@@ -35,6 +35,9 @@ class LessonSession:
         self.save_errors: list[str] = []
         data = self.store.load(check=lambda d: check_answers(self.lesson, d))  # never raises on a bad file or folder: it says what it did
         self.messages += self.store.warnings
+        from .workfile import browser_storage_warnings  # the static site: is the work folder kept?
+
+        self.messages += browser_storage_warnings(self.store.folder)
         self.student = data.get("student", "")
         self.saved = {k: v.get("value") for k, v in data["answers"].items()}
 

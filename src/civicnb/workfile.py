@@ -24,6 +24,25 @@ import html
 MAX_UPLOAD = 2 * 1024 * 1024  # a work file is a few kilobytes
 
 
+def browser_storage_warnings(folder) -> list[str]:
+    """In the browser (JupyterLite's Pyodide kernel) the work folder is kept only when it is on the
+    browser-storage drive (``/drive``, mounted through JupyterLite's service worker). Where the browser
+    blocks that (a private window in some browsers, a policy that disables service workers), the kernel
+    works in memory and every answer would vanish on reload: say so, at the top of the lesson."""
+    import os
+    import sys
+
+    if sys.platform != "emscripten":
+        return []
+    path = os.path.abspath(os.fspath(folder))
+    if path == "/drive" or path.startswith("/drive/"):
+        return []
+    return [f"This browser is not keeping your answers: they are in {path}, in memory only, and will be "
+            "gone when you reload or close the page (the browser blocked the storage the lessons use, as "
+            "some private windows do). Use a normal window, or press Download my work file before you "
+            "leave."]
+
+
 def download_link(store) -> str:
     """HTML for a link that downloads the work file as it is now (or a note when nothing is saved yet)."""
     try:
