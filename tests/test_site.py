@@ -132,7 +132,7 @@ def _ready(page, show_ids):
     _expect()(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden).civicnb-lesson.civicnb-live")
               ).to_have_count(1, timeout=WAIT_MS * 2)
     _expect()(page.locator(".civicnb-item")).to_have_count(len(show_ids), timeout=WAIT_MS)
-    _expect()(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=WAIT_MS)
+    _expect()(page.locator(".jp-NotebookPanel")).to_have_count(1)  # one lesson (and one kernel) per page
     stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     assert stderr.count() == 0, stderr.all_inner_texts()
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
@@ -140,7 +140,7 @@ def _ready(page, show_ids):
 
 def _open_from_landing(b: Browser, nb_name: str):
     b.page.goto(b.base)
-    link = b.page.locator(f"a[href='lab/index.html?path={nb_name}']")
+    link = b.page.locator(f"a[href='notebooks/index.html?path={nb_name}']")
     _expect()(link).to_have_count(1)
     link.click()
 

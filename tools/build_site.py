@@ -309,7 +309,7 @@ def landing_page(out: Path) -> None:
     """site/index.html: every lesson, every handout PDF, and where a student's work lives."""
     template = (SITE_SRC / "index.html").read_text()
     items = "\n".join(
-        f'      <li><a href="lab/index.html?path={html.escape(name)}">{html.escape(title)}</a></li>'
+        f'      <li><a href="notebooks/index.html?path={html.escape(name)}">{html.escape(title)}</a></li>'
         for name, title in lessons())
     pdfs = sorted((ROOT / "handouts").glob("*.pdf"))
     dest = out / "handouts"
