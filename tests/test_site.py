@@ -138,6 +138,25 @@ def _ready(page, show_ids):
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
 
 
+def _settled(page, box, ex, value):
+    """Typed answers save on every key, and the "Saved · N words" line can show the final count while the
+    last keys of the final word are still on their way to the browser's Python (a reload then would lose
+    them, as it would for a student who reloads mid-word). End with a one-letter word, so the count
+    changes on the very last key, and wait for it."""
+    from .test_browser import _saved_words
+
+    if ex["kind"] in ("short_answer", "long_answer", "cer"):
+        key = "text" if "text" in value else "reasoning"
+        area = box.locator("textarea").nth(0 if key == "text" else 2)
+        area.click()
+        page.keyboard.press("End")
+        page.keyboard.type(" x")
+        value = dict(value, **{key: value[key] + " x"})
+        words = len(value["text"].split()) if key == "text" else len(" ".join(value[k] for k in ("claim", "evidence", "reasoning")).split())
+        _saved_words(box, words)
+    return value
+
+
 def _open_from_landing(b: Browser, nb_name: str):
     b.page.goto(b.base)
     link = b.page.locator(f"a[href='notebooks/index.html?path={nb_name}']")
@@ -177,7 +196,7 @@ def test_site_in_the_browser(site, tmp_path):
                 ex = lesson.exercises[item]
                 box = page.locator(f".civicnb-item-{item}")
                 box.scroll_into_view_if_needed()
-                answers[nb.name][item] = DRIVERS[ex["kind"]].answer(page, box, ex)
+                answers[nb.name][item] = _settled(page, box, ex, DRIVERS[ex["kind"]].answer(page, box, ex))
             b.check()
             page.reload()
             _ready(page, show_ids)
