@@ -157,6 +157,24 @@ def _settled(page, box, ex, value):
     return value
 
 
+def _all_saved(page, lesson):
+    """Wait until the browser's Python has handled every key sent so far: "Download my work file" is
+    answered after them (messages are handled in order), and its link holds the saved work file."""
+    import base64
+
+    panel = page.locator(".civicnb-item-save-panel")
+    panel.scroll_into_view_if_needed()
+    old = panel.locator("a.civicnb-download-work")
+    before = old.get_attribute("href") if old.count() else None
+    panel.get_by_role("button", name="Download my work file").click()
+    page.wait_for_function("([sel, before]) => { const a = document.querySelector(sel); "
+                           "return a && a.getAttribute('href') !== before; }",
+                           arg=[".civicnb-item-save-panel a.civicnb-download-work", before])
+    href = panel.locator("a.civicnb-download-work").get_attribute("href")
+    data = json.loads(base64.b64decode(href.split("base64,", 1)[1]))
+    assert data["student"] == NAME and data["lesson"] == lesson.name, data
+
+
 def _open_from_landing(b: Browser, nb_name: str):
     b.page.goto(b.base)
     link = b.page.locator(f"a[href='notebooks/index.html?path={nb_name}']")
@@ -197,6 +215,7 @@ def test_site_in_the_browser(site, tmp_path):
                 box = page.locator(f".civicnb-item-{item}")
                 box.scroll_into_view_if_needed()
                 answers[nb.name][item] = _settled(page, box, ex, DRIVERS[ex["kind"]].answer(page, box, ex))
+            _all_saved(page, lesson)
             b.check()
             page.reload()
             _ready(page, show_ids)

@@ -105,3 +105,20 @@ def test_browser_warns_when_work_is_not_kept(tmp_path, monkeypatch):
     assert browser_storage_warnings("/drive/my-work") == []
     (msg,) = browser_storage_warnings("/home/pyodide/my-work")
     assert "not keeping your answers" in msg and "/home/pyodide/my-work" in msg
+
+
+def test_browser_writes_the_name_at_once(tmp_path, monkeypatch):
+    """In the browser a reload ends the kernel at once (no shutdown hook): the name typed just before a
+    reload was lost ("A" came back for "Ana R."), because later keys waited for the debounce."""
+    import asyncio
+
+    calls = []
+    s = _session(tmp_path, monkeypatch, ROOT)
+    monkeypatch.setattr(sys, "platform", "emscripten")
+
+    async def typing():
+        for v in ("A", "An", "Ana R."):
+            s._schedule(calls.append, v)
+
+    asyncio.run(typing())
+    assert calls == ["A", "An", "Ana R."] and s._name_timer is None

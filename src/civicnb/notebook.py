@@ -262,11 +262,15 @@ class LessonSession:
         write runs between messages like any widget callback), and any still waiting at kernel shutdown
         is written then. Without a running loop, every change is written at once."""
         import asyncio
+        import sys
         import time
 
         if self._name_timer is not None:
             self._name_timer.cancel()
             self._name_timer = None
+        if sys.platform == "emscripten":  # the browser (static site): a page reload ends this kernel at
+            fn(value)  # once, with no shutdown hook, so a write still waiting would be lost: write every change
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
