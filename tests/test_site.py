@@ -290,7 +290,9 @@ def test_site_in_the_browser(site, tmp_path):
         _ready(page, _show_ids(first))
         panel = page.locator(".civicnb-item-save-panel")
         panel.scroll_into_view_if_needed()
-        panel.locator("input[type=file]").set_input_files(str(saved))
+        with page.expect_file_chooser() as chooser:  # ipywidgets' upload button opens the system's chooser
+            panel.locator(".jupyter-widgets.widget-upload, button", has_text="Load my work file").first.click()
+        chooser.value.set_files(str(saved))
         _expect()(panel.locator("[role=status]", has_text="Loaded")).to_have_count(1)
         page.reload()
         _ready(page, _show_ids(first))
