@@ -53,7 +53,14 @@ def wheels(tmp_path_factory):
     out = tmp_path_factory.mktemp("pyodide-wheels")
     for w in have:
         shutil.copy2(w, out / w.name)
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "-w", str(out)],
+    # built from a clean copy of the sources: setuptools' in-tree build/ folder can hold stale modules
+    src = tmp_path_factory.mktemp("src") / "civicnb"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "node_modules", "wheels", "handouts", "test-artifacts", "*.egg-info",
+        "__pycache__", ".pytest_cache", "my-work", "labextension"))
+    shutil.copytree(ROOT / "src" / "civicnb" / "labextension", src / "src" / "civicnb" / "labextension",
+                    dirs_exist_ok=True)
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(src), "-w", str(out)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     from civicnb.bundle import write_bundle_wheel

@@ -62,11 +62,14 @@ def plain(x):
     return json.loads(json.dumps(x, default=str))
 
 
-def test_bundle_loads_the_same_lessons_as_the_yaml(real_bundle):
-    from civicnb.content.bundled import Bundle
+def test_bundle_loads_the_same_lessons_as_the_yaml(real_bundle, monkeypatch):
+    from civicnb.bundle import student_view
+    from civicnb.content.bundled import Bundle, located
     from civicnb.content.model import Project
 
     y, b = Project(ROOT), Project.from_bundle(Bundle(real_bundle))
+    real_load = Project.load_content  # the YAML side as the bundle has it: without teacher-only fields
+    monkeypatch.setattr(y, "load_content", lambda rel: located(student_view(rel, real_load(y, rel)), rel))
     assert b.lesson_names == y.lesson_names and plain(b.sources) == plain(y.sources)
     assert plain(b.unit) == plain(y.unit) and plain(b.article) == plain(y.article)
     for name in y.lesson_names:
@@ -275,3 +278,38 @@ def test_store_guarantees_on_this_file_system(tmp_path):
     report = store_probe.probe(str(tmp_path / "probe"))
     assert {k for k, v in report.items() if v == "ok"} >= {"atomic_save", "merge", "no_follow", "corrupt_moved_aside",
                                                            "folder_in_the_way", "stale_tmp_cleaned", "umask"}
+
+
+def test_a_project_made_from_a_bundle_folder_reads_the_bundle(real_bundle):
+    """Code that makes Project(root) itself (a translated copy of the project, the checklist) keeps
+    reading the bundle."""
+    from civicnb.content.model import Project
+
+    p = Project(real_bundle)
+    assert p.bundle is not None and p.lesson("01").exercise_order == Project(ROOT).lesson("01").exercise_order
+    assert Project(ROOT).bundle is None
+
+
+def test_model_answers_and_the_lesson_plan_are_not_in_the_bundle(mini_bundle, real_bundle):
+    blob = b"".join(f.read_bytes() for f in mini_bundle.rglob("*") if f.is_file())
+    for secret in (b"EXBEG", b"EXDEV", b"EXPRO", b"LONGPRO", b"LOOKFOR", b"LONGLOOK", b"CERCLAIM"):
+        assert secret not in blob, secret
+    for lesson in (real_bundle / "lessons").glob("*/lesson.json"):
+        data = json.loads(lesson.read_text(encoding="utf-8"))
+        assert "steps" not in data and "preparation" not in data, lesson
+    for f in (real_bundle / "lessons").glob("*/exercises.json"):
+        for ex in json.loads(f.read_text(encoding="utf-8"))["exercises"]:
+            assert "teacher_note" not in ex and not {"exemplars", "look_for"} & set(ex.get("key") or {}), ex["id"]
+
+
+def test_bundle_stops_on_broken_content_with_the_file_and_line(tmp_path):
+    real = copy_project(ROOT, tmp_path / "real")
+    f = real / "lessons" / "01-claims" / "claims.yml"
+    f.write_text(f.read_text(encoding="utf-8") + "\n  - id: [broken\n", encoding="utf-8")
+    out = tmp_path / "b"
+    for extra in ([], ["--no-check"]):
+        r = subprocess.run([sys.executable, "-m", "civicnb.cli", "--root", str(real), "bundle", str(out), *extra],
+                           cwd=tmp_path, env=env_with_src(), capture_output=True, text=True, timeout=300)
+        assert r.returncode in (1, 2) and "Traceback" not in r.stderr, r.stderr
+        assert "lessons/01-claims/claims.yml:" in r.stderr, r.stderr
+        assert not out.exists()

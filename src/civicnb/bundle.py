@@ -7,9 +7,10 @@ the pure-Python wheel ``civicnb_bundle-<version>-py3-none-any.whl``, which a Jup
 next to the civicnb wheel so the lessons load in the browser with no file access at all.
 
 The output is deterministic (keys in the order written, no dates): the same lessons give the same bytes.
-The teacher notes (``teacher.md``), the verification notes and any teacher-supplied article copy are
-never bundled: the bundle is served to students. (Exercise keys are in it, as in the package: the
-notebooks' self-check needs them.)
+The teacher notes (``teacher.md``), the verification notes, any teacher-supplied article copy and the
+teacher-only fields of the lesson files (:data:`TEACHER_ONLY`: the lesson plan, written exercises'
+model answers) are never bundled: the bundle is served to students. (The keys of self-check
+exercises are in it, as in the package: the notebooks' self-check needs them.)
 """
 from __future__ import annotations
 
@@ -39,6 +40,33 @@ def _put(files: dict, rel: str, data: bytes) -> None:
     files[rel] = data
 
 
+# Teacher-only fields no notebook shows, left out of the bundle (it is served to students): the lesson
+# plan, and the model answers and "look for" lists of written exercises. Keys that grade self-check
+# exercises stay: the notebooks need them.
+TEACHER_ONLY = {"lesson.yml": ("steps", "preparation"), "exercises.yml": ("teacher_note",)}
+TEACHER_ONLY_KEY = ("exemplar", "exemplars", "look_for")
+
+
+def student_view(rel: str, data):
+    """A lesson file's data without its teacher-only fields (a copy; ``data`` is not changed)."""
+    name = rel.rsplit("/", 1)[-1]
+    if name not in TEACHER_ONLY or not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for key in TEACHER_ONLY[name]:
+        out.pop(key, None)
+    if name == "exercises.yml" and isinstance(out.get("exercises"), list):
+        exercises = []
+        for ex in out["exercises"]:
+            if isinstance(ex, dict):
+                ex = {k: v for k, v in ex.items() if k not in TEACHER_ONLY["exercises.yml"]}
+                if isinstance(ex.get("key"), dict):
+                    ex["key"] = {k: v for k, v in ex["key"].items() if k not in TEACHER_ONLY_KEY}
+            exercises.append(ex)
+        out["exercises"] = exercises
+    return out
+
+
 def _lesson_files(project) -> dict:
     """{bundle path: bytes} for every content file under lessons/ (YAML as JSON, CSV as is)."""
     from .content.model import ARTICLE_COPY
@@ -51,7 +79,7 @@ def _lesson_files(project) -> dict:
         if not path.is_file() or any(p.startswith(".") for p in parts) or rel == ARTICLE_COPY:
             continue
         if path.suffix in DATA_SUFFIXES:
-            _put(files, twin(rel), _dump(load_yaml(path, rel)))
+            _put(files, twin(rel), _dump(student_view(rel, load_yaml(path, rel))))
         elif path.suffix in COPY_SUFFIXES:
             _put(files, rel, path.read_bytes())
     return files
@@ -85,7 +113,8 @@ def _notebook_order(project, lesson) -> bytes:
 
 def languages(project) -> list[str]:
     """``en`` and every language with an overlay file (``lessons/<lesson>/i18n/<lang>.yml``)."""
-    found = {p.stem for p in project.lessons_dir.glob("*/i18n/*.yml") if not p.stem.startswith("glossary")}
+    files = [*project.lessons_dir.glob("*/i18n/*.yml"), *project.lessons_dir.glob("i18n/*.yml")]
+    found = {p.stem for p in files if not p.stem.startswith("glossary")}
     return ["en"] + sorted(found - {"en"})
 
 

@@ -133,6 +133,8 @@ def cmd_summary(args) -> int:
 def cmd_bundle(args) -> int:
     from .bundle import bundle_files, write_bundle, write_bundle_wheel
 
+    if not (args.out or args.wheel):
+        raise CLIError("give a folder for the bundle (civicnb bundle OUT) and/or --wheel DIR")
     project = _project(args)
     if not args.no_check:
         from .content.check import check_project
@@ -151,8 +153,6 @@ def cmd_bundle(args) -> int:
         whl = write_bundle_wheel(project, args.wheel, files)
         if not args.quiet:
             print(f"Wrote {whl}")
-    if not (args.out or args.wheel):
-        raise CLIError("give a folder for the bundle (civicnb bundle OUT) and/or --wheel DIR")
     return 0
 
 

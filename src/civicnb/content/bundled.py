@@ -183,8 +183,13 @@ def find_bundle(start=None) -> Bundle | None:
 
 
 def yaml_available() -> bool:
+    """Whether PyYAML can be imported (found without importing it: the build's fast path stays light)."""
+    import importlib.util
+    import sys
+
+    if "yaml" in sys.modules:
+        return sys.modules["yaml"] is not None
     try:
-        import yaml  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("yaml") is not None
+    except (ImportError, ValueError):
         return False
-    return True

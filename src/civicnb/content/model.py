@@ -466,6 +466,14 @@ class Project:
     # ``root`` is the bundle's folder. See docs/design-notes.md, "Run time and build time".
     bundle: object = None
 
+    def __post_init__(self):
+        # Project(<a bundle folder>) is a project read from that bundle, whoever makes it
+        if self.bundle is None and (Path(self.root) / "manifest.json").is_file():
+            from .bundled import Bundle, is_bundle
+
+            if is_bundle(self.root) and not (Path(self.root) / "lessons" / "unit.yml").is_file():
+                self.bundle = Bundle(self.root)
+
     @classmethod
     def find(cls, start=None) -> "Project":
         """The lesson package to load: the YAML sources (``lessons/unit.yml`` here or above, or
