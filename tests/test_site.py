@@ -291,7 +291,7 @@ def test_site_in_the_browser(site, tmp_path):
         panel = page.locator(".civicnb-item-save-panel")
         panel.scroll_into_view_if_needed()
         with page.expect_file_chooser() as chooser:  # ipywidgets' upload button opens the system's chooser
-            panel.locator(".jupyter-widgets.widget-upload, button", has_text="Load my work file").first.click()
+            panel.locator("button.widget-upload", has_text=re.compile(r"^\s*Load my work file")).click()
         chooser.value.set_files(str(saved))
         _expect()(panel.locator("[role=status]", has_text="Loaded")).to_have_count(1)
         page.reload()
