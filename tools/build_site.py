@@ -180,7 +180,7 @@ def lock_entry(path: Path, depends: list[str], name: str | None = None) -> dict:
             "depends": sorted(depends), "unvendored_tests": False, "tool": {}}
 
 
-def assemble_pyodide(lite: Path, kernel_wheels: Path) -> list[str]:
+def assemble_pyodide(lite: Path, kernel_wheels: Path, stage: Path) -> list[str]:
     """static/pyodide/ in the JupyterLite project folder: the npm runtime, the wheels and a lock that
     names exactly those wheels. Returns the package names to preload."""
     if not (NODE_PYODIDE / "pyodide.mjs").is_file():
@@ -216,11 +216,11 @@ def assemble_pyodide(lite: Path, kernel_wheels: Path) -> list[str]:
             continue
         shutil.copy2(whl, out / whl.name)
         packages[key] = lock_entry(whl, EXTRA_DEPENDS[key], key)
-    civ = build_civicnb_wheel(WORK / "civicnb-wheel")
+    civ = build_civicnb_wheel(stage / "civicnb-wheel")
     shutil.copy2(civ, out / civ.name)
     packages["civicnb"] = lock_entry(civ, EXTRA_DEPENDS["civicnb"])
     # the lessons compiled for the browser (JSON, pre-drawn charts): `civicnb bundle --wheel`
-    bundle_dir = WORK / "bundle-wheel"
+    bundle_dir = stage / "bundle-wheel"
     if bundle_dir.exists():
         shutil.rmtree(bundle_dir)
     r = subprocess.run([str(Path(sys.executable).parent / "civicnb"), "bundle", "--wheel", str(bundle_dir)],
@@ -244,7 +244,7 @@ def assemble_pyodide(lite: Path, kernel_wheels: Path) -> list[str]:
     return PRELOAD
 
 
-def assemble_typst(site: Path) -> None:
+def assemble_typst(site: Path, stage: Path) -> None:
     """static/typst/: Typst compiled to WebAssembly (npm) and the fonts the native route uses, for
     "Save my worksheet as PDF" in the browser (src/civicnb/handout/browser.py)."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -256,7 +256,7 @@ def assemble_typst(site: Path) -> None:
     (out / "fonts").mkdir(parents=True)
     for name in ("typst_ts_web_compiler.mjs", "typst_ts_web_compiler_bg.wasm"):
         shutil.copy2(NODE_TYPST / name, out / name)
-    fonts = fonts_dir(WORK / "fonts-build")
+    fonts = fonts_dir(stage / "fonts-build")
     names = sorted(p.name for p in fonts.iterdir() if p.suffix.lower() in (".ttf", ".otf"))
     for name in names:
         shutil.copyfile(fonts / name, out / "fonts" / name)
@@ -344,12 +344,14 @@ def main(argv: list[str] | None = None) -> int:
         kernel_wheels = prefix / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
         if not kernel_wheels.is_dir():
             raise BuildError(f"{kernel_wheels} is missing: reinstall tools/site/requirements.txt")
-        lite = WORK / "lite"
+        # a staging folder per output folder, so two builds (make site and the site test) never share one
+        stage = WORK / ("stage-" + hashlib.sha256(str(out).encode()).hexdigest()[:10])
+        lite = stage / "lite"
         if lite.exists():  # a fresh project folder each time: jupyter lite's task cache (doit) would skip
             shutil.rmtree(lite)  # steps whose inputs did not change even though site/ is new
         lite.mkdir(parents=True)
         write_lite_project(lite)
-        assemble_pyodide(lite, kernel_wheels)
+        assemble_pyodide(lite, kernel_wheels, stage)
         if out.exists():
             shutil.rmtree(out)
         cmd = [str(jupyter), "lite", "build", "--lite-dir", str(lite), "--output-dir", str(out),
@@ -360,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         if r.returncode:
             sys.stderr.write(r.stdout[-4000:] + r.stderr[-4000:])
             raise BuildError("jupyter lite build failed (its output is above)")
-        assemble_typst(out)  # jupyter lite build copies only its own static files: this goes in after it
+        assemble_typst(out, stage)  # jupyter lite build copies only its own static files: this goes in after it
         landing_page(out)
     except BuildError as e:
         print(f"make site: {e}", file=sys.stderr)
