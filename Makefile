@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: handouts handouts-a4 test check lab bench bench-summary bundle install browser-deps labextension clean help
+.PHONY: handouts handouts-a4 test check lab bench bench-summary bundle install browser-deps labextension clean help site site-deps bench-site
 
 help:
 	@echo "make handouts   build every student and teacher handout (US Letter) into handouts/"
@@ -20,6 +20,8 @@ help:
 	@echo "make bundle     compile the lessons for the browser (build/civicnb-bundle/ and its wheel in build/wheels/)"
 	@echo "make bench      compare handout build speed with nbconvert's PDF routes"
 	@echo "make bench-summary  time the class summary on 40 classes of 35 students"
+	@echo "make site       build the static web site (JupyterLite, runs in the browser alone) into site/"
+	@echo "make bench-site measure the site: size, first load, reload (Chromium)"
 	@echo "make labextension  rebuild the JupyterLab extension (student mode) from labextension/ (needs Node.js)"
 
 $(STAMP): pyproject.toml
@@ -40,7 +42,7 @@ handouts-a4: $(STAMP)
 check: $(STAMP)
 	$(BIN)/civicnb check
 
-test: $(STAMP) browser-deps hub-deps pyodide-deps
+test: $(STAMP) browser-deps hub-deps pyodide-deps site-deps
 	CIVICNB_HUB_USER_ENV=$(HUB_USER_ENV) $(BIN)/python -m pytest
 
 test-hub: $(STAMP) browser-deps hub-deps
@@ -94,6 +96,31 @@ $(HUB_STAMP): pyproject.toml $(STAMP)
 	chmod -R a+rX $(HUB_USER_ENV)
 	touch $@
 
+# The static site (JupyterLite + Pyodide): its builder lives in its own environment (.venv-site, pinned in
+# tools/site/requirements.txt) so the Pyodide kernel's extension never loads in the project's JupyterLab;
+# Pyodide itself comes from npm, installed into tools/site/node_modules from the lock file there.
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed-stamp
+SITE_NODE  := tools/site/node_modules/.package-lock.json
+
+$(SITE_STAMP): tools/site/requirements.txt
+	test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet -r tools/site/requirements.txt
+	touch $@
+
+$(SITE_NODE): tools/site/package.json tools/site/package-lock.json
+	@command -v npm >/dev/null || { echo "site: npm is missing: install Node.js 20 or newer with npm"; exit 1; }
+	cd tools/site && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+site-deps: $(STAMP) $(SITE_STAMP) $(SITE_NODE)
+
+site: handouts site-deps
+	$(BIN)/python tools/build_site.py --jupyter $(SITE_VENV)/bin/jupyter
+
+bench-site: site browser-deps
+	$(BIN)/python benchmarks/bench_site.py
+
 # The Pyodide test (tests/test_pyodide.py) runs the notebook runtime in real Pyodide under Node: npm's
 # `pyodide` (core runtime only, no CDN) into tests/pyodide/node_modules from the lock file there, and the
 # pure-Python wheels of requirements/pyodide-runtime.txt (PyPI, hash-checked) into tests/pyodide/wheels.
@@ -145,4 +172,4 @@ bench-summary: $(STAMP)
 	$(BIN)/python benchmarks/bench_summary.py
 
 clean:
-	rm -rf build handouts/*.pdf handouts/.build-cache.json .pytest_cache test-artifacts
+	rm -rf build site handouts/*.pdf handouts/.build-cache.json .pytest_cache test-artifacts

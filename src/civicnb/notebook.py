@@ -37,6 +37,9 @@ class LessonSession:
         self.save_errors: list[str] = []
         data = self.store.load(check=lambda d: check_answers(self.lesson, d))  # never raises on a bad file or folder: it says what it did
         self.messages += self.store.warnings
+        from .workfile import browser_storage_warnings  # the static site: is the work folder kept?
+
+        self.messages += browser_storage_warnings(self.store.folder)
         self.student = data.get("student", "")
         self.saved = {k: v.get("value") for k, v in data["answers"].items()}
         # the language: as asked, else the student's own choice (saved in the work file), else the class
@@ -326,11 +329,15 @@ class LessonSession:
         write runs between messages like any widget callback), and any still waiting at kernel shutdown
         is written then. Without a running loop, every change is written at once."""
         import asyncio
+        import sys
         import time
 
         if self._name_timer is not None:
             self._name_timer.cancel()
             self._name_timer = None
+        if sys.platform == "emscripten":  # the browser (static site): a page reload ends this kernel at
+            fn(value)  # once, with no shutdown hook, so a write still waiting would be lost: write every change
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -382,6 +389,16 @@ class LessonSession:
                 if not self.store.path.exists():  # nothing answered yet: an empty worksheet is still a worksheet
                     self.store.set_student(self.student)
                 pdf = Path(export_worksheet(self.project, self.store.path))
+            except ImportError:  # the browser (static site): no native Typst there; its WebAssembly build
+                from .handout.browser import in_browser
+
+                if in_browser():
+                    self._browser_pdf(out)
+                    return
+                out.value = ("<div role='alert'>This version of the lessons cannot make the PDF itself. Press "
+                             "<strong>Download my work file</strong> below and hand the file in as your teacher "
+                             "asks: your teacher turns it into your worksheet PDF.</div>")
+                return
             except Exception as e:  # show, never crash the notebook
                 out.value = f"<div role='alert'>{h(t('Could not make the PDF:', lang))} {h(e)}</div>"
                 return
@@ -399,9 +416,39 @@ class LessonSession:
             self.last_pdf = str(pdf)
 
         button.on_click(export)
-        box = W.VBox([W.HTML(f"<p>{h(t('When you finish, save a copy of your answers as a PDF.', lang))}</p>"), button, out, link])
-        box.controls, box.export = {"button": button}, export
+        from .workfile import panel as workfile_panel  # Download / Load my work file (site: browser storage)
+
+        files = workfile_panel(self)
+        box = W.VBox([W.HTML(f"<p>{h(t('When you finish, save a copy of your answers as a PDF.', lang))}</p>"), button, out,
+                      link, files])
+        box.controls, box.export = {"button": button, **files.controls}, export
         return box
+
+    def _browser_pdf(self, out):
+        """The worksheet PDF made in the browser (Typst in WebAssembly), offered as a download link."""
+        import asyncio
+        import base64
+
+        from .handout.browser import export_worksheet_browser
+
+        out.value = ("<small role='status'>Making your PDF… The first time takes up to a minute (the browser "
+                     "loads the PDF maker).</small>")
+
+        async def run():
+            try:
+                pdf = await export_worksheet_browser(self.project, self.store.path)
+                data = base64.b64encode(pdf.read_bytes()).decode("ascii")
+            except Exception as e:  # show, never crash the notebook
+                out.value = (f"<div role='alert'>Could not make the PDF: {h(e)}. Press <strong>Download my work "
+                             "file</strong> below and hand that in instead.</div>")
+                return
+            name = html.escape(pdf.name, quote=True)
+            out.value = (f"<div role='status'>Done: <a class='civicnb-worksheet-pdf' href='data:application/pdf;base64,"
+                         f"{data}' download='{name}'>Download {h(pdf.name)}</a>. Hand it in as your teacher asks "
+                         "(print it, or upload the PDF).</div>")
+            self.last_pdf = str(pdf)
+
+        self._pdf_task = asyncio.ensure_future(run())
 
     def _article_text(self):
         """The full article where a teacher supplied a copy; otherwise a note, and an upload box for the

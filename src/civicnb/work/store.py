@@ -49,6 +49,8 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: fall back to no lock (single notebook per lesson)
     fcntl = None
+if fcntl is not None and not hasattr(fcntl, "flock"):  # JupyterLite's Pyodide kernel: an fcntl without flock
+    fcntl = None
 
 _MISSING = object()
 
