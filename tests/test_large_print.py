@@ -42,8 +42,12 @@ def _sizes(pdf):
 
 
 def _source_marker_x(pdf):
-    """The x positions of the "[n]" markers of the source list (one per column)."""
-    xs = set()
+    """The x positions of the "[n]" markers of the source list (one per column). A citation in the body
+    text on the same page (e.g. "[26, 37, 38]") is not a list marker: a column's markers share one x,
+    so only positions with three or more markers count."""
+    from collections import Counter
+
+    xs = Counter()
     reader = PdfReader(pdf)
     for page in reader.pages:
         if "Sources cited on this handout" not in (page.extract_text() or ""):
@@ -51,10 +55,10 @@ def _source_marker_x(pdf):
 
         def visit(text, cm, tm, font, size):
             if text.strip().startswith("[") and text.strip()[1:2].isdigit():
-                xs.add(round(tm[4] * cm[0] + cm[4]))
+                xs[round(tm[4] * cm[0] + cm[4])] += 1
 
         page.extract_text(visitor_text=visit)
-    return xs
+    return {x for x, n in xs.items() if n >= 3}
 
 
 @pytest.mark.slow
