@@ -466,7 +466,7 @@ class Renderer:
         from ..charts import figure_svg
         from ..content.model import figure_sources
 
-        blob = figure_svg(self.project, fig, large=self.large)
+        blob = figure_svg(self.project, fig, large=self.large, lang=self.lang)
         name = f"fig-{fig['id']}-{hashlib.sha256(blob).hexdigest()[:12]}.svg"
         self.assets[name] = blob
         cap = typ.inline(fig.get("caption") or fig["title"]) + cite_mark(figure_sources(self.project, fig))
