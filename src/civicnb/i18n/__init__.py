@@ -58,7 +58,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "claims/*/paraphrase", "claims/*/verdict_why", "claims/*/hint", "claims/*/evidence/*/note",
     ),
     "timeline.yml": ("events/*/text",),
-    "law-cards.yml": ("cards/*/title", "cards/*/text", "cards/*/paraphrase", "cards/*/meaning",
+    "law-cards.yml": ("cards/*/title", "cards/*/provision", "cards/*/text", "cards/*/paraphrase", "cards/*/meaning",
                       "cards/*/bears_on"),
     "perspectives.yml": ("cards/*/role", "cards/*/position", "cards/*/arguments/*/point"),
     "whats-next.yml": ("title", "intro", "log/*/note"),
