@@ -1,0 +1,76 @@
+"""The Spanish teachers' review of the student PDFs (issue 12 follow-up): charts in the rendered
+language, law-card labels that say which treaty texts are official, source languages, and hyphenated
+names that print their hyphen once at a line break."""
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from tests.conftest import ROOT, pdf_text
+
+
+@pytest.fixture(scope="module")
+def project():
+    from civicnb.content.model import Project
+
+    return Project(ROOT)
+
+
+def test_charts_draw_their_words_in_the_language_asked_and_english_is_unchanged(project):
+    from civicnb.charts import figure_svg
+
+    figs = [(lesson, spec) for lesson in project.lessons() for spec in lesson.figures.values()]
+    assert figs
+    for lesson, spec in figs:
+        en = figure_svg(project, spec)
+        assert figure_svg(project, spec, lang="en") == en  # English: the same bytes as before
+        assert figure_svg(project, spec, lang="es") != en, spec["id"]
+
+
+def test_every_chart_word_has_spanish():
+    from civicnb.charts import cecot
+    from civicnb.i18n import t
+
+    words = [s[0] for s in cecot.STYLES.values()] + [v[0] for v in cecot.DISPUTED.values()]
+    words += ["more than {n}", "fewer than {n}", "news estimate", "People", "Other counts for {year}:",
+              "Homicides in the year", "Official count (police or government)", "Another count for the same year"]
+    with open(ROOT / "lessons" / "data" / "elsalvador_homicides.csv", encoding="utf-8") as f:
+        words += [r["label"] for r in csv.DictReader(f) if r["series"] in ("event", "other-count")]
+    missing = [w for w in words if t(w, "es") == w and w != "458 (Prensa Latina)"]
+    assert not missing
+
+
+def test_law_card_labels_official_spanish_texts_apart_from_our_translations(project):
+    from civicnb.content.cards import law_block, law_cards
+    from civicnb.i18n.lesson import in_language
+
+    es = in_language(project, "es")
+    lesson = next(ls for ls in es.lessons() if ls.name.startswith("03"))
+    cards = {c["id"]: law_block(c, lesson) for c in law_cards(lesson)}
+    assert any("Texto oficial en español:" in r for r in cards["card-cat"]["list"])
+    assert any("Texto oficial en español:" in r for r in cards["card-achr"]["list"])
+    assert any("traducción no oficial" in r for r in cards["card-eighth"]["list"])
+    assert any("traducción no oficial" in r for r in cards["card-mandela"]["list"])  # no Spanish source read
+    assert cards["card-trop"]["list"][0].startswith("**Disposición:** Corte Suprema de EE. UU.")
+
+
+def test_sources_not_in_english_say_their_language(project):
+    src = project.sources
+    for sid in ("diariocolatino-2026-02-24-extension-48", "metroecuador-2022-04-05-prison-20000",
+                "radioyskl-2022-04-cecot-order", "abccolor-2024-08-30-cero-ocio", "lagaceta-undated-cecot-cells",
+                "efe-2026-01-05-homicides-2025"):
+        assert src[sid].get("lang") == "es", sid
+    assert src["vrt-2023-02-25-first-prisoners"].get("lang") == "nl"
+
+
+def test_spanish_pdf_prints_a_hyphen_once_at_a_line_break(tmp_path):
+    from civicnb.build import build, output_name
+    from civicnb.content.model import Project
+
+    out = tmp_path / "h"
+    build(Project(ROOT), out, ["00-before-we-begin"], ("student-es",), quiet=True, build_root=tmp_path / "b")
+    text = pdf_text(out / output_name("00-before-we-begin", "student-es", "letter"))
+    doubled = re.findall(r"\w-\n-\w+", text)
+    assert not doubled
