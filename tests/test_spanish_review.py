@@ -74,3 +74,20 @@ def test_spanish_pdf_prints_a_hyphen_once_at_a_line_break(tmp_path):
     text = pdf_text(out / output_name("00-before-we-begin", "student-es", "letter"))
     doubled = re.findall(r"\w-\n-\w+", text)
     assert not doubled
+
+
+def test_highlight_passage_keeps_its_quoted_words_and_a_translation_glosses_each_line(project):
+    from civicnb.exercises.highlight import Highlight, tokens
+    from civicnb.i18n.lesson import in_language
+
+    def charged(p):
+        lesson = next(ls for ls in p.lessons() if ls.name.startswith("02"))
+        return lesson.exercises["charged-quotes"]
+
+    en, es = charged(project), charged(in_language(project, "es"))
+    assert tokens(es["passage"]) == tokens(en["passage"])  # the same words to select, graded the same
+    assert len(es["passage_gloss"]) == es["passage"].count("\n") + 1
+    paper_en, paper_es = Highlight().paper(en), Highlight().paper(es)
+    assert "hemisferio occidental" in paper_es and "Titular del art" in paper_es
+    assert "hemisferio" not in paper_en and "passage_gloss" not in paper_en
+    assert '#"Western"; #"Hemisphere"' in paper_es  # the quoted English line stays

@@ -46,7 +46,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "exercises.yml": (
         "exercises/*/title", "exercises/*/prompt", "exercises/*/hint", "exercises/*/starter",
-        "exercises/*/question", "exercises/*/passage_source",
+        "exercises/*/question", "exercises/*/passage_source", "exercises/*/passage_gloss/*",
         "exercises/*/options/*/text", "exercises/*/options/*/feedback", "exercises/*/options/*/hint",
         "exercises/*/categories/*/label", "exercises/*/categories/*/hint",
         "exercises/*/items/*/text", "exercises/*/items/*/why",
