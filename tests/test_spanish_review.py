@@ -91,3 +91,15 @@ def test_highlight_passage_keeps_its_quoted_words_and_a_translation_glosses_each
     assert "hemisferio occidental" in paper_es and "Titular del art" in paper_es
     assert "hemisferio" not in paper_en and "passage_gloss" not in paper_en
     assert '#"Western"; #"Hemisphere"' in paper_es  # the quoted English line stays
+
+
+def test_spanish_article_citation_says_sin_fecha(project):
+    from civicnb.handout.render import Renderer
+    from civicnb.i18n import using
+    from civicnb.i18n.lesson import in_language
+
+    es = in_language(project, "es")
+    lesson = next(ls for ls in es.lessons() if ls.name.startswith("01"))
+    with using("es"):
+        out = Renderer(es, lesson, "student", "letter").article_citation(es.article)
+    assert "sin fecha" in out and "undated" not in out

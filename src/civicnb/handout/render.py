@@ -483,7 +483,8 @@ class Renderer:
         lines = [f"#strong[{typ.text('“' + c['headline'] + '”')}]"]
         if c.get("headline_alt"):
             lines.append(typ.text(t("The page also shows a second headline: “{headline}”.", headline=c["headline_alt"])))
-        lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {c['date']}") + cite_mark([c["source"]]))
+        date = t(c["date"]) if c["date"] == "undated" else c["date"]  # "sin fecha" in Spanish; English as before
+        lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {date}") + cite_mark([c["source"]]))
         if c.get("date_note") and self.teacher:  # reasoning about the date answers questions: not for students
             lines.append(f"#emph[{typ.text('Teacher only: ')}]" + typ.inline(c["date_note"]))
         lacks = "\n".join(f"- {typ.inline(x)}" for x in c.get("lacks") or [])
