@@ -89,7 +89,8 @@ def test_highlight_passage_keeps_its_quoted_words_and_a_translation_glosses_each
     assert len(es["passage_gloss"]) == es["passage"].count("\n") + 1
     paper_en, paper_es = Highlight().paper(en), Highlight().paper(es)
     assert "hemisferio occidental" in paper_es and "Titular del art" in paper_es
-    assert "hemisferio" not in paper_en and "passage_gloss" not in paper_en
+    assert "hemisferio" not in paper_en and "#linebreak()" not in paper_en  # English: no gloss lines
+    assert paper_en == Highlight().paper({k: v for k, v in en.items() if k != "passage_gloss"})
     assert '#"Western"; #"Hemisphere"' in paper_es  # the quoted English line stays
 
 

@@ -122,7 +122,7 @@ class Highlight(Kind):
         """In a translation, a gloss of each passage line in the reader's language (``passage_gloss``,
         one per line); the passage itself stays as quoted, so the words to select and their grading
         are the same in every language. English: none."""
-        if lang_of(ex) == "en":
+        if (lang_of(ex) or "en") == "en":  # None: an English lesson
             return []
         return [str(g) for g in ex.get("passage_gloss") or []]
 
