@@ -582,6 +582,7 @@ class Renderer:
 
         periods = 0
         breaks = self.set_breaks(self._cells) if self.edition == "student" else set()
+        fresh = False  # a period has just started a new page, and nothing but its introduction is on it
         for index, cell in enumerate(self._cells):
             tags = _tags(cell)
             if "notebook-only" in tags or "teacher" in tags:
@@ -595,8 +596,11 @@ class Renderer:
                     periods += 1
                     if periods > 1:
                         text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
-                if index in breaks and text:
+                        fresh = True
+                if index in breaks and text and not fresh:
                     text = "#pagebreak(weak: true)\n" + text  # a card set to cut apart: its own page
+                # (a card set right after a period's heading and introduction shares their new page: no
+                # page left with only "Day 3" and a line of text on it)
                 out.append(text)
                 lines = [x.strip() for x in _cell_source(cell).splitlines() if x.strip()]
                 # a heading that ends the cell introduces the next item: its title need not repeat it
@@ -604,11 +608,12 @@ class Renderer:
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 piece = self.item(show) if show else self.output(cell)
-                if index in breaks and piece:
+                if index in breaks and piece and not fresh:
                     piece = "#pagebreak(weak: true)\n" + piece
                 out.append(piece)
                 if piece:
                     self._heading = None
+                    fresh = False
         return "\n\n".join(o for o in out if o)
 
     def set_breaks(self, cells) -> set:
