@@ -104,3 +104,41 @@ def test_spanish_article_citation_says_sin_fecha(project):
     with using("es"):
         out = Renderer(es, lesson, "student", "letter").article_citation(es.article)
     assert "sin fecha" in out and "undated" not in out
+
+
+def _pages(data):
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.conftest import squash
+
+    return [squash(p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_tall_question_keeps_its_stem_with_its_table(tmp_path):
+    """Lesson 01's Spanish question 3 (four kinds of claim) is taller than a page. Before: its table,
+    kept whole, moved to the next page and left the stem alone at the foot of page 6."""
+    from civicnb.build import build, output_name
+    from civicnb.content.model import Project
+
+    out = tmp_path / "h"
+    build(Project(ROOT), out, ["01-claims"], ("student-es",), quiet=True, build_root=tmp_path / "b")
+    pages = _pages((out / output_name("01-claims", "student-es", "letter")).read_bytes())
+    stem = next(i for i, p in enumerate(pages) if "Marcaunacategoríaparacadauna." in p)
+    assert "A.Organizacionesdederechos" in pages[stem]
+
+
+def test_a_card_set_right_after_a_period_heading_shares_its_page(project):
+    """Before: "Day 3" and its one-line introduction had a page to themselves; the card set started
+    on the next page."""
+    import json
+
+    from civicnb.handout.render import render
+
+    lesson = project.lesson("01")
+    nb = json.loads((ROOT / "notebooks" / f"{lesson.name}.ipynb").read_text(encoding="utf-8"))
+    src = render(project, lesson, nb, "student").source
+    after = src[src.index("Day 3"):]
+    first_question = after.index("#question(")
+    assert "#pagebreak" not in after[:first_question]
