@@ -142,3 +142,17 @@ def test_a_card_set_right_after_a_period_heading_shares_its_page(project):
     after = src[src.index("Day 3"):]
     first_question = after.index("#question(")
     assert "#pagebreak" not in after[:first_question]
+
+
+def test_spanish_poll_and_exit_ticket_share_their_slip_page(tmp_path):
+    """Before: the Spanish poll's narrow statement column made its rows tall, and the exit ticket sat
+    alone on the last page; the poll's header said "Statement" in English."""
+    from civicnb.build import build, output_name
+    from civicnb.content.model import Project
+
+    out = tmp_path / "h"
+    build(Project(ROOT), out, ["00-before-we-begin"], ("student-es",), quiet=True, build_root=tmp_path / "b")
+    pages = _pages((out / output_name("00-before-we-begin", "student-es", "letter")).read_bytes())
+    poll = next(i for i, p in enumerate(pages) if "ENCUESTAANTESDELAUNIDAD·SINNOMBRE" in p.upper())
+    assert "BOLETODESALIDA" in pages[poll].upper()
+    assert "Enunciado" in pages[poll] and "Statement" not in pages[poll]
