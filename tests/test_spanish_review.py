@@ -156,3 +156,22 @@ def test_spanish_poll_and_exit_ticket_share_their_slip_page(tmp_path):
     poll = next(i for i, p in enumerate(pages) if "ENCUESTAANTESDELAUNIDAD·SINNOMBRE" in p.upper())
     assert "BOLETODESALIDA" in pages[poll].upper()
     assert "Enunciado" in pages[poll] and "Statement" not in pages[poll]
+
+
+def test_spanish_student_edition_cites_the_official_spanish_treaty_text(project):
+    """Before: card-cat cites five sources, the Spanish text last; a student edition numbers the first
+    three, so the Spanish list never showed the text the card quotes."""
+    import json
+
+    from civicnb.handout.render import Renderer
+    from civicnb.i18n import using
+    from civicnb.i18n.lesson import in_language
+
+    def order(p, lang):
+        lesson = next(ls for ls in p.lessons() if ls.name.startswith("03"))
+        nb = json.loads((ROOT / "notebooks" / f"{lesson.name}.ipynb").read_text(encoding="utf-8"))
+        with using(lang):
+            return Renderer(p, lesson, "student", "letter").student_order(nb)
+
+    assert "cat-article-3-es" in order(in_language(project, "es"), "es")
+    assert "cat-article-3-es" not in order(project, "en")  # English: the order as written

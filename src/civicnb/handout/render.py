@@ -693,6 +693,15 @@ class Renderer:
             return ""
         return t({"es": "In Spanish.", "en": "In English."}.get(lang, "In another language.")) + " "
 
+    def spot_ids(self, group: str) -> list[str]:
+        """The sources a student edition numbers at one citation spot: the first few. In a translation,
+        the spot's sources in the reader's language come first (a Spanish edition shows the official
+        Spanish treaty text it quotes); English editions keep the order as written."""
+        ids = [x for x in group.split(",") if x]
+        if self.lang != "en":
+            ids.sort(key=lambda sid: str((self.project.sources.get(sid) or {}).get("lang") or "en") != self.lang)
+        return ids[:STUDENT_CITES]
+
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
         student = Renderer(self.project, self.lesson, "student", self.paper)
@@ -700,7 +709,7 @@ class Renderer:
         body = student.head() + student.cells(nb) + student.slip_section()
         order: list[str] = []
         for mm in _CITE_RE.finditer(body):
-            for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
+            for sid in self.spot_ids(mm.group(1)):
                 if sid and sid not in order:
                     order.append(sid)
         # then the sources only the after-the-lesson sheets cite: the student list carries them too,
@@ -709,7 +718,7 @@ class Renderer:
         after._cells = after._all_cells = nb.get("cells", [])
         self.after_only = []
         for mm in _CITE_RE.finditer(after.after_sheet()):
-            for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
+            for sid in after.spot_ids(mm.group(1)):
                 if sid and sid not in order:
                     order.append(sid)
                     self.after_only.append(sid)
@@ -824,7 +833,7 @@ class Renderer:
             nums = []
             ids = [x for x in mm.group(1).split(",") if x]
             if few:  # a student edition: the first few sources of each spot; the teacher edition has all
-                ids = ids[:STUDENT_CITES]
+                ids = self.spot_ids(mm.group(1))
             for sid in ids:
                 if sid not in self.project.sources:
                     raise KeyError(f"unknown source id {sid!r} (run `civicnb check`)")
