@@ -175,3 +175,10 @@ def test_spanish_student_edition_cites_the_official_spanish_treaty_text(project)
 
     assert "cat-article-3-es" in order(in_language(project, "es"), "es")
     assert "cat-article-3-es" not in order(project, "en")  # English: the order as written
+
+
+def test_spanish_evidence_dates_read_as_dates():
+    from civicnb.exercises.verdict import _date
+
+    assert _date("2024-08-30", "es") == "30 ago. 2024"
+    assert _date("2024-08-30", None) == "2024-08-30"  # English as before
