@@ -182,3 +182,16 @@ def test_spanish_evidence_dates_read_as_dates():
 
     assert _date("2024-08-30", "es") == "30 ago. 2024"
     assert _date("2024-08-30", None) == "2024-08-30"  # English as before
+
+
+def test_spanish_slip_pointer_says_it_once_without_nested_brackets(project):
+    from civicnb.handout.render import Renderer
+    from civicnb.i18n import using
+    from civicnb.i18n.lesson import in_language
+
+    es = in_language(project, "es")
+    lesson = next(ls for ls in es.lessons() if ls.name.startswith("02"))
+    with using("es"):
+        out = Renderer(es, lesson, "student", "letter").slip_pointer(
+            "exit-ticket", 9, "exit", "Boleto de salida: una página nueva (inventada para practicar)")
+    assert out.count("hoja aparte") == 1 and "(inventada" not in out

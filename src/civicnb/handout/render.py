@@ -434,6 +434,8 @@ class Renderer:
     # -- slips: the private poll and the exit ticket print apart from the named packet ----------------
     def slip_pointer(self, item_id, num, slip, title) -> str:
         where = f"#context {{ let q = query(<civicnb-slip-{item_id}>); if q.len() > 0 {{ str(counter(page).at(q.first().location()).first()) }} }}"
+        if title and self.lang != "en":  # no brackets inside brackets: "(Boleto de salida: … (…))"
+            title = re.sub(r"\s*\([^()]*\)", "", title)
         name = f"{t('Question')} {num}" + (f" ({title})" if title else "")
         text = (t("{name} is on a separate slip with no name line, page ", name=name) if slip == "poll"
                 else t("{name} is on a separate slip, page ", name=name))
