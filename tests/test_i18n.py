@@ -317,7 +317,7 @@ def test_spanish_student_pdf_builds_with_lang_es(tmp_path):
     assert b"/Lang(es)" in raw
     text = squash(pdf_text(raw))
     for word in ("Nombre:", "Periodo:", "Pregunta esencial", "Fuentes citadas en este material", "Antes de empezar",
-                 "Marca una categoría para cada elemento.", "Boleto de salida", "Página1de"):
+                 "Marca una categoría para cada una.", "Boleto de salida", "Página1de"):
         assert squash(word) in text, word
     for word in ("Name:", "Sources cited on this handout", "Tick one category", "Before we begin"):
         assert squash(word) not in text, word

@@ -156,7 +156,7 @@ def _charts(project) -> tuple[dict, dict]:
                 tspec = _translated_figure(project, lesson, spec, lang)
                 if tspec:
                     lrel = f"charts/{lesson.name}/{fid}.{lang}.svg"
-                    _put(files, lrel, figure_svg(project, tspec))
+                    _put(files, lrel, figure_svg(project, tspec, lang=lang))
                     entry.setdefault("languages", {})[lang] = {"file": lrel, "alt": tspec.get("alt", "")}
             index[f"{lesson.name}/{fid}"] = entry
     return files, index

@@ -216,7 +216,7 @@ class LessonSession:
 
             from .content.model import figure_sources
 
-            svg = base64.b64encode(self.project.chart_svg(self.lesson, data)).decode()
+            svg = base64.b64encode(self.project.chart_svg(self.lesson, data, self.lang)).decode()
             cap = f"<figcaption><small>{_md(data.get('caption', ''))}{self.cite_html(figure_sources(self.project, data))}" \
                   f"{self.as_of_html(data.get('as_of'))}</small></figcaption>"
             return W.HTML(f"<figure style='margin:0'><img src='data:image/svg+xml;base64,{svg}' "

@@ -77,20 +77,34 @@ def _cache_key(project, spec) -> str:
 LARGE = (4.6, 1.45)
 
 
+def words(spec):
+    """The chart's words in the language it is drawn for (``spec["_lang"]``; English when absent):
+    ``tr(text, **fields)`` looks ``text`` up in the UI strings (src/civicnb/i18n/ui.yml)."""
+    lang = spec.get("_lang") or "en"
+    if lang == "en":
+        return lambda text, **fmt: text.format(**fmt) if fmt else text
+    from ..i18n import t
+
+    return lambda text, **fmt: t(text, lang, **fmt)
+
+
 def sizes(spec) -> tuple[float, float]:
     """(canvas width in inches, font scale) for a chart: regular, or large print (``spec["_large"]``)."""
     return LARGE if spec.get("_large") else (6.8, 1.0)
 
 
-def figure_svg(project, spec, large: bool = False) -> bytes:
+def figure_svg(project, spec, large: bool = False, lang: str | None = None) -> bytes:
     """The SVG for one figure entry of a lesson (``figures:`` in lesson.yml); ``large``: drawn for the
-    large-print edition (bigger lettering; see :data:`LARGE`).
+    large-print edition (bigger lettering; see :data:`LARGE`); ``lang``: the language of the chart's own
+    words (axis, direct labels, key); English (the spec unchanged, same bytes) when None or "en".
 
     Drawing a chart costs a matplotlib import and a few hundred milliseconds, so the SVG is cached
     by the hash of its data, its spec and the chart code: in memory, and in build/cache/charts/
     under the project (skipped quietly where that folder cannot be written)."""
     if large:
         spec = dict(spec, _large=True)
+    if lang and lang != "en":
+        spec = dict(spec, _lang=lang)
     key = _cache_key(project, spec)
     if key in _MEMO:
         return _MEMO[key]

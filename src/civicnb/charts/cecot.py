@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import chart, sizes
+from . import chart, sizes, words
 
 # series id -> (direct label, line style, marker, face colour); black and grey only. Each series is
 # told apart by its line style and marker shape, and named by a label on the chart itself.
@@ -28,6 +28,7 @@ def capacity_population(rows, spec):
     from matplotlib.ticker import FuncFormatter
 
     width, k = sizes(spec)
+    tr = words(spec)
     fig, ax = plt.subplots(figsize=(width, 3.6 if k == 1 else 4.4), dpi=100)
     by_series: dict = {}
     for r in rows:
@@ -41,7 +42,7 @@ def capacity_population(rows, spec):
         xs, ys = zip(*pts)
         ax.plot(xs, ys, linestyle=ls, marker=marker, markerfacecolor=face, markeredgecolor="black",
                 color="black" if series != "capacity-disputed" else "0.35", linewidth=1.4, markersize=6 * k ** 0.5,
-                label=label)
+                label=tr(label))
         last[series] = pts
     for series, pts in sorted(by_series.items()):  # any other series: plain grey points
         xs, ys = zip(*sorted(pts))
@@ -51,11 +52,12 @@ def capacity_population(rows, spec):
     # direct labels: each series named where it is drawn, each disputed figure where it sits
     if "capacity-official" in last:
         x, y = last["capacity-official"][0]
-        ax.annotate(STYLES["capacity-official"][0], xy=(x, y), xytext=(0, 7), textcoords="offset points",
+        ax.annotate(tr(STYLES["capacity-official"][0]), xy=(x, y), xytext=(0, 7), textcoords="offset points",
                     ha="left", va="bottom", fontsize=small, fontweight="bold", bbox=label_box)
     for r in rows:
         if r["series"] == "capacity-disputed":
             text, where = DISPUTED.get(r["date"], (f"{int(float(r['value'])):,}: {r['label']}", "below"))
+            text = tr(text)
             x, y = dt.date.fromisoformat(r["date"]), float(r["value"])
             up = where == "above"
             if k > 1:  # large print: two short lines instead of one long one
@@ -67,7 +69,7 @@ def capacity_population(rows, spec):
     if "population-reported" in last:
         pts = last["population-reported"]
         x, y = pts[len(pts) // 2]
-        ax.annotate(STYLES["population-reported"][0], xy=(x, y), xytext=(8, -6), textcoords="offset points",
+        ax.annotate(tr(STYLES["population-reported"][0]), xy=(x, y), xytext=(8, -6), textcoords="offset points",
                     ha="left", va="top", fontsize=small, fontweight="bold", bbox=label_box)
     for r in rows:  # a bound ("well over 20,000") is not a point: an arrow shows which way the truth lies
         bound = (r.get("bound") or "").strip()
@@ -75,16 +77,16 @@ def capacity_population(rows, spec):
             x, y = dt.date.fromisoformat(r["date"]), float(r["value"])
             tip = y + BOUND_ARROW if bound == "lower" else y - BOUND_ARROW
             ax.annotate("", xy=(x, tip), xytext=(x, y), arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.4})
-            ax.annotate(("more than " if bound == "lower" else "fewer than ") + f"{int(y):,}", xy=(x, tip),
+            ax.annotate(tr("more than {n}" if bound == "lower" else "fewer than {n}", n=f"{int(y):,}"), xy=(x, tip),
                         xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom", fontsize=8 * k,
                         bbox=label_box)
-            ax.annotate("news estimate", xy=(x, y), xytext=(-6, -3), textcoords="offset points",
+            ax.annotate(tr("news estimate"), xy=(x, y), xytext=(-6, -3), textcoords="offset points",
                         ha="right", va="top", fontsize=small, bbox=label_box)
     ax.set_ylim(0, 47000)
     first = min(dt.date.fromisoformat(r["date"]) for r in rows)
     ax.set_xlim(left=dt.date(first.year, 1, 1))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v):,}"))
-    ax.set_ylabel("People")
+    ax.set_ylabel(tr("People"))
     ax.grid(axis="y", color="0.85", linewidth=0.6)
     ax.set_title(spec.get("title", ""), fontsize=11 * k, loc="left", wrap=True)
     ax.xaxis.set_major_locator(mdates.YearLocator())

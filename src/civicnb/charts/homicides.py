@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import chart, sizes
+from . import chart, sizes, words
 
 
 @chart("homicides_by_year")
@@ -28,6 +28,7 @@ def homicides_by_year(rows, spec):
         return d.year + (d - start).days / ((dt.date(d.year + 1, 1, 1) - start).days)
 
     width, k = sizes(spec)
+    tr = words(spec)
     fig, ax = plt.subplots(figsize=(width, 3.9 if k == 1 else 4.8), dpi=100)
     years = [y for y, _ in official]
     values = [v for _, v in official]
@@ -43,12 +44,12 @@ def homicides_by_year(rows, spec):
         labels = {(r["date"], float(r["value"])): r.get("label") or "" for r in rows if r["series"] == "other-count"}
         ranked = sorted(other, key=lambda p: p[1])
         d0 = min(d for d, _ in other)
-        lines = [f"Other counts for {d0.year}:"]
+        lines = [tr("Other counts for {year}:", year=d0.year)]
         for d, v in sorted(ranked, key=lambda p: -p[1]):
             x = d.year + 0.5 + 0.42
             ax.plot(x, v, marker="D", markerfacecolor="white", markeredgecolor="black",
                     markersize=5 * k ** 0.5, linestyle="none", zorder=5)
-            lines.append(textwrap.fill(labels.get((d.isoformat(), v)) or f"{int(v):,}", 36 if k == 1 else 24,
+            lines.append(textwrap.fill(tr(labels.get((d.isoformat(), v)) or f"{int(v):,}"), 36 if k == 1 else 24,
                                        subsequent_indent="   "))
         # one label block beside the disputed year: each count with who counted it, and one leader line
         ax.annotate("\n".join(lines), xy=(d0.year + 0.92, max(v for _, v in ranked)),
@@ -68,16 +69,16 @@ def homicides_by_year(rows, spec):
     ax.set_xticks([y + 0.5 for y in years])
     ax.set_xticklabels([str(y) for y in years], fontsize=8 * k, rotation=0 if k == 1 else 90)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v):,}"))
-    ax.set_ylabel("Homicides in the year")
+    ax.set_ylabel(tr("Homicides in the year"))
     ax.grid(axis="y", color="0.88", linewidth=0.6, zorder=0)
     ax.set_title(spec.get("title", ""), fontsize=11 * k, loc="left", wrap=True)
     # the key below the chart: what a bar is, what a diamond is, and what each numbered line marks (the
     # lines are numbered on the chart itself; the numbers, not the line style, tell them apart)
-    handles = [Patch(facecolor="0.78", edgecolor="black", label="Official count (police or government)")]
+    handles = [Patch(facecolor="0.78", edgecolor="black", label=tr("Official count (police or government)"))]
     if other:
         handles.append(Line2D([], [], marker="D", markerfacecolor="white", markeredgecolor="black",
-                              linestyle="none", label="Another count for the same year"))
-    handles += [Line2D([], [], color="black", linestyle=(0, (2, 2)), label=f"{n}: {label}")
+                              linestyle="none", label=tr("Another count for the same year")))
+    handles += [Line2D([], [], color="black", linestyle=(0, (2, 2)), label=f"{n}: {tr(label)}")
                 for n, (_d, label) in enumerate(events, 1)]
     for h in handles[-len(events):] if events and k > 1 else []:
         h.set_label(textwrap.fill(h.get_label(), 48))

@@ -81,11 +81,26 @@ def questions(lesson) -> list:
     return [q for q in perspective_data(lesson).get("questions") or [] if isinstance(q, dict)]
 
 
+def _text_label(card, lesson) -> str:
+    """The label of a card's exact words. In a translation: "official text in <language>" when the card
+    cites an official text in that language (a source with ``lang:`` equal to the lesson's, e.g. the
+    UN's Spanish text of a treaty), else "our unofficial translation; the original is in English"."""
+    lang = getattr(lesson, "lang", None) or "en"
+    if lang == "en":
+        return "Text (exact words):"
+    try:
+        sources = lesson.project.sources
+    except AttributeError:
+        sources = {}
+    official = any(str((sources.get(sid) or {}).get("lang") or "en") == lang for sid in card.get("sources") or [])
+    return "Official text in this language:" if official else "Text (exact words):"
+
+
 def law_block(card, lesson=None) -> dict:
     """A law card as a box: provision, text or paraphrase, plain meaning, bearing on the offer."""
     rows = [f"**{_t(lesson, 'Provision:')}** {card.get('provision', '')}"]
-    if card.get("text"):  # in a translation: our unofficial translation of the exact words
-        rows.append(f"**{_t(lesson, 'Text (exact words):')}** “{card['text']}”")
+    if card.get("text"):
+        rows.append(f"**{_t(lesson, _text_label(card, lesson))}** “{card['text']}”")
     if card.get("paraphrase"):
         rows.append(f"**{_t(lesson, 'What it says (our summary, not a quotation):')}** {card['paraphrase']}")
     rows.append(f"**{_t(lesson, 'In plain words:')}** {card.get('meaning', '')}")

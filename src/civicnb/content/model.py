@@ -534,13 +534,15 @@ class Project:
             return self.bundle.load(rel)
         return load_yaml(self.root / rel, rel)
 
-    def chart_svg(self, lesson: "Lesson", spec) -> bytes:
-        """A figure's chart as SVG: drawn from its data (Matplotlib), or pre-drawn in a bundle."""
+    def chart_svg(self, lesson: "Lesson", spec, lang: str | None = None) -> bytes:
+        """A figure's chart as SVG in ``lang`` (its axis, labels and key): drawn from its data
+        (Matplotlib), or pre-drawn in a bundle."""
+        lang = lang or getattr(self, "lang", None)
         if self.bundle is not None:
-            return self.bundle.chart(lesson.name, spec.get("id"), getattr(self, "lang", None))
+            return self.bundle.chart(lesson.name, spec.get("id"), lang)
         from ..charts import figure_svg
 
-        return figure_svg(self, spec)
+        return figure_svg(self, spec, lang=lang)
 
     @property
     def lessons_dir(self) -> Path:

@@ -40,6 +40,10 @@ class Highlight(Kind):
             if isinstance(t, dict) and t.get("text") and t["text"] not in passage:
                 yield (f"target {t['text']!r} is not found word for word in the passage; copy it exactly",
                        t.line_of("text"))
+        gl = ex.get("passage_gloss")
+        if isinstance(gl, list) and gl and len(gl) != passage.count("\n") + 1:
+            yield (f"passage_gloss has {len(gl)} line(s) but the passage has {passage.count(chr(10)) + 1}; "
+                   "give one gloss per passage line", ex.line_of("passage_gloss"))
         key = ex.get("key") or {}
         for phrase in (key.get("also_accept") or []) if isinstance(key, dict) else []:
             if isinstance(phrase, str) and phrase not in passage:
@@ -106,16 +110,35 @@ class Highlight(Kind):
         how = W.HTML(f"<em>{h(self.screen_label(ex))}</em>")
         how.add_class("civicnb-screen-label")
         src = f"<div><small>{h(ex.get('passage_source'))}</small></div>" if ex.get("passage_source") else ""
+        if self.glosses(ex):  # a translation: what each quoted line says, in the reader's language
+            src = "<ol style='margin:.3em 0' role='list'>" + "".join(
+                f"<li style='list-style:none'><em>{h(g)}</em></li>" for g in self.glosses(ex)) + "</ol>" + src
         box = W.VBox([W.HTML(prompt_html(ex)), how, words, W.HTML(src), check, fb])
         box.controls, box.check_button, box.feedback = buttons, check, fb
         return box
 
+    @staticmethod
+    def glosses(ex) -> list[str]:
+        """In a translation, a gloss of each passage line in the reader's language (``passage_gloss``,
+        one per line); the passage itself stays as quoted, so the words to select and their grading
+        are the same in every language. English: none."""
+        if (lang_of(ex) or "en") == "en":  # None: an English lesson
+            return []
+        return [str(g) for g in ex.get("passage_gloss") or []]
+
     def _passage(self, ex, marked: set[int]) -> str:
         out, newline = [], breaks_before(ex["passage"])
+        glosses, line = self.glosses(ex), 0
+
+        def gloss():
+            return (f" #linebreak() #text(size: 0.9em, style: \"italic\")[{typ.text(glosses[line])}]"
+                    if line < len(glosses) else "")
         for i, (_, _, word) in enumerate(tokens(ex["passage"])):
             if i in newline:
-                out.append("\\\n")
+                out.append(gloss() + "\\\n")
+                line += 1
             out.append(f"#marked[{typ.text(word)}]" if i in marked else typ.text(word))
+        out.append(gloss())
         src = f"\n\n#text(size: 9pt)[{typ.text(ex['passage_source'])}]" if ex.get("passage_source") else ""
         return typ.call("passage", typ.content(" ".join(out) + src))
 

@@ -124,7 +124,7 @@ class Verdict(Kind):
         for ev in c["evidence"]:
             notes.append(f"+ #strong[{typ.text(t(SOURCE_KIND.get(ev['kind'], ev['kind']), lang) + ':')}] "
                          f"{typ.inline(ev['note'])}{cite_mark(ev['sources'])} "
-                         f"#text(size: 9pt)[{typ.text(t('(as of {date})', lang, date=ev['as_of']))}]")
+                         f"#text(size: 9pt)[{typ.text(t('(as of {date})', lang, date=_date(ev['as_of'], lang)))}]")
         parts.append(f"#strong[{typ.text(t('Evidence notes', lang))}]\n" + "\n".join(notes))
         index = next((i for i, (v, _, _) in enumerate(VERDICTS) if v == marked), -1)
         parts.append(typ.call("verdictrow", typ.array(typ.string(f"{l} {label}") for l, (_, label, _) in
@@ -170,3 +170,14 @@ def _verdict_scale() -> str:
 
 
 ONCE_BLOCKS["verdict-scale"] = _verdict_scale
+
+
+def _date(iso, lang) -> str:
+    """An evidence note's date as printed: ISO in English (as before); "30 ago. 2024" in a translation."""
+    import calendar
+    import re
+
+    iso = str(iso)
+    if (lang or "en") == "en" or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return iso
+    return f"{int(iso[8:10])} {t(calendar.month_abbr[int(iso[5:7])], lang)} {iso[:4]}"

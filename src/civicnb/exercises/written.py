@@ -210,7 +210,7 @@ class Scale(Kind):
             r = (ratings or {}).get(st["id"])
             for i, l in enumerate(labels):
                 cells.append(typ.content(typ.call("circled", typ.string(l), on="true" if r == i else "false")))
-        header = [typ.content(typ.text("Statement"))] + [typ.content(typ.text(l)) for l in labels]
+        header = [typ.content(typ.text(t("Statement", lang_of(ex))))] + [typ.content(typ.text(l)) for l in labels]
         return typ.call("scaletable", str(len(labels)), typ.array(cells), header=typ.array(header))
 
     def glance(self, ex):

@@ -443,6 +443,8 @@ class Renderer:
     # -- slips: the private poll and the exit ticket print apart from the named packet ----------------
     def slip_pointer(self, item_id, num, slip, title) -> str:
         where = f"#context {{ let q = query(<civicnb-slip-{item_id}>); if q.len() > 0 {{ str(counter(page).at(q.first().location()).first()) }} }}"
+        if title and self.lang != "en":  # no brackets inside brackets: "(Boleto de salida: … (…))"
+            title = re.sub(r"\s*\([^()]*\)", "", title)
         name = f"{t('Question')} {num}" + (f" ({title})" if title else "")
         text = (t("{name} is on a separate slip with no name line, page ", name=name) if slip == "poll"
                 else t("{name} is on a separate slip, page ", name=name))
@@ -475,7 +477,7 @@ class Renderer:
         from ..charts import figure_svg
         from ..content.model import figure_sources
 
-        blob = figure_svg(self.project, fig, large=self.large)
+        blob = figure_svg(self.project, fig, large=self.large, lang=self.lang)
         name = f"fig-{fig['id']}-{hashlib.sha256(blob).hexdigest()[:12]}.svg"
         self.assets[name] = blob
         cap = typ.inline(fig.get("caption") or fig["title"]) + cite_mark(figure_sources(self.project, fig))
@@ -492,7 +494,8 @@ class Renderer:
         lines = [f"#strong[{typ.text('“' + c['headline'] + '”')}]"]
         if c.get("headline_alt"):
             lines.append(typ.text(t("The page also shows a second headline: “{headline}”.", headline=c["headline_alt"])))
-        lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {c['date']}") + cite_mark([c["source"]]))
+        date = t(c["date"]) if c["date"] == "undated" else c["date"]  # "sin fecha" in Spanish; English as before
+        lines.append(typ.text(f"{c.get('byline', '')} · {c['site']} · {date}") + cite_mark([c["source"]]))
         if c.get("date_note") and self.teacher:  # reasoning about the date answers questions: not for students
             lines.append(f"#emph[{typ.text('Teacher only: ')}]" + typ.inline(c["date_note"]))
         lacks = "\n".join(f"- {typ.inline(x)}" for x in c.get("lacks") or [])
@@ -590,6 +593,7 @@ class Renderer:
 
         periods = 0
         breaks = self.set_breaks(self._cells) if self.edition == "student" else set()
+        fresh = False  # a period has just started a new page, and nothing but its introduction is on it
         for index, cell in enumerate(self._cells):
             tags = _tags(cell)
             if "notebook-only" in tags or "teacher" in tags:
@@ -603,8 +607,11 @@ class Renderer:
                     periods += 1
                     if periods > 1:
                         text = "#pagebreak(weak: true)\n" + text  # each class period starts on a new page
-                if index in breaks and text:
+                        fresh = True
+                if index in breaks and text and not fresh:
                     text = "#pagebreak(weak: true)\n" + text  # a card set to cut apart: its own page
+                # (a card set right after a period's heading and introduction shares their new page: no
+                # page left with only "Day 3" and a line of text on it)
                 out.append(text)
                 lines = [x.strip() for x in _cell_source(cell).splitlines() if x.strip()]
                 # a heading that ends the cell introduces the next item: its title need not repeat it
@@ -612,11 +619,12 @@ class Renderer:
             elif cell.get("cell_type") == "code":
                 show = ((cell.get("metadata") or {}).get("civicnb") or {}).get("show")
                 piece = self.item(show) if show else self.output(cell)
-                if index in breaks and piece:
+                if index in breaks and piece and not fresh:
                     piece = "#pagebreak(weak: true)\n" + piece
                 out.append(piece)
                 if piece:
                     self._heading = None
+                    fresh = False
         return "\n\n".join(o for o in out if o)
 
     def set_breaks(self, cells) -> set:
@@ -696,6 +704,15 @@ class Renderer:
             return ""
         return t({"es": "In Spanish.", "en": "In English."}.get(lang, "In another language.")) + " "
 
+    def spot_ids(self, group: str) -> list[str]:
+        """The sources a student edition numbers at one citation spot: the first few. In a translation,
+        the spot's sources in the reader's language come first (a Spanish edition shows the official
+        Spanish treaty text it quotes); English editions keep the order as written."""
+        ids = [x for x in group.split(",") if x]
+        if self.lang != "en":
+            ids.sort(key=lambda sid: str((self.project.sources.get(sid) or {}).get("lang") or "en") != self.lang)
+        return ids[:STUDENT_CITES]
+
     def student_order(self, nb: dict) -> list[str]:
         """The order in which the student edition cites its sources (its footnote numbers)."""
         student = Renderer(self.project, self.lesson, "student", self.paper)
@@ -703,7 +720,7 @@ class Renderer:
         body = student.head() + student.cells(nb) + student.slip_section()
         order: list[str] = []
         for mm in _CITE_RE.finditer(body):
-            for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
+            for sid in self.spot_ids(mm.group(1)):
                 if sid and sid not in order:
                     order.append(sid)
         # then the sources only the after-the-lesson sheets cite: the student list carries them too,
@@ -712,7 +729,7 @@ class Renderer:
         after._cells = after._all_cells = nb.get("cells", [])
         self.after_only = []
         for mm in _CITE_RE.finditer(after.after_sheet()):
-            for sid in [x for x in mm.group(1).split(",") if x][:STUDENT_CITES]:
+            for sid in after.spot_ids(mm.group(1)):
                 if sid and sid not in order:
                     order.append(sid)
                     self.after_only.append(sid)
@@ -825,7 +842,7 @@ class Renderer:
             nums = []
             ids = [x for x in mm.group(1).split(",") if x]
             if few:  # a student edition: the first few sources of each spot; the teacher edition has all
-                ids = ids[:STUDENT_CITES]
+                ids = self.spot_ids(mm.group(1))
             for sid in ids:
                 if sid not in self.project.sources:
                     raise KeyError(f"unknown source id {sid!r} (run `civicnb check`)")

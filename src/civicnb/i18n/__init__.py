@@ -46,7 +46,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "exercises.yml": (
         "exercises/*/title", "exercises/*/prompt", "exercises/*/hint", "exercises/*/starter",
-        "exercises/*/question", "exercises/*/passage_source",
+        "exercises/*/question", "exercises/*/passage_source", "exercises/*/passage_gloss/*",
         "exercises/*/options/*/text", "exercises/*/options/*/feedback", "exercises/*/options/*/hint",
         "exercises/*/categories/*/label", "exercises/*/categories/*/hint",
         "exercises/*/items/*/text", "exercises/*/items/*/why",
@@ -58,7 +58,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "claims/*/paraphrase", "claims/*/verdict_why", "claims/*/hint", "claims/*/evidence/*/note",
     ),
     "timeline.yml": ("events/*/text",),
-    "law-cards.yml": ("cards/*/title", "cards/*/text", "cards/*/paraphrase", "cards/*/meaning",
+    "law-cards.yml": ("cards/*/title", "cards/*/provision", "cards/*/text", "cards/*/paraphrase", "cards/*/meaning",
                       "cards/*/bears_on"),
     "perspectives.yml": ("cards/*/role", "cards/*/position", "cards/*/arguments/*/point"),
     "whats-next.yml": ("title", "intro", "log/*/note"),
