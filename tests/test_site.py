@@ -68,8 +68,10 @@ def site(tmp_path_factory):
             pytest.fail(msg)
         pytest.skip(msg)
     out = tmp_path_factory.mktemp("site") / "site"
-    r = subprocess.run([sys.executable, str(ROOT / "tools/build_site.py"), "--jupyter", str(SITE_JUPYTER),
-                        "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    # as `make site` runs it: the jupyter command given relative to the project folder (an absolute path
+    # here hid that the builder ran it from another folder, where the relative path did not exist)
+    r = subprocess.run([sys.executable, str(ROOT / "tools/build_site.py"), "--jupyter",
+                        str(SITE_JUPYTER.relative_to(ROOT)), "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     config = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]

@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "site"), help="where to write the site (default site/)")
     args = ap.parse_args(argv)
     out = Path(args.out).resolve()
-    jupyter = Path(args.jupyter)
+    jupyter = Path(args.jupyter).absolute()  # it runs in the site's build folder, not where it was named
     try:
         if not jupyter.is_file():
             raise BuildError(f"{jupyter} is missing: run `make site`, which installs tools/site/requirements.txt")
